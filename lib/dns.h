@@ -1,0 +1,81 @@
+#ifndef RDNS_DNS_H
+#define RDNS_DNS_H
+/*
+ * dns - stub resolver for the few questions rdns-milter asks (PTR, A,
+ * AAAA, MX), built on ldns for packets and its own sockets for transport.
+ *
+ * Why not ldns_resolver: we need a hard deadline per lookup, a check that
+ * every reply answers the question we asked with the ID we chose (anything
+ * else is ignored, never believed), and a retry over TCP when a UDP reply is
+ * truncated. One rdns_dns is shared by all threads; lookups are
+ * thread-safe and keep no state between calls except what a cache may add.
+ *
+ * CNAMEs are followed, inside the answer and by new queries, up to
+ * max_cname_depth links (RFC 2317 classless reverse delegation answers a
+ * PTR question through a CNAME). A loop or an over-long chain is a
+ * temporary error: it says nothing about the client.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "name.h"
+#include "strlist.h"
+
+typedef struct rdns_dns rdns_dns;
+
+typedef enum rdns_dns_type {
+    RDNS_DNS_A,
+    RDNS_DNS_AAAA,
+    RDNS_DNS_PTR,
+    RDNS_DNS_MX
+} rdns_dns_type;
+
+typedef enum rdns_dns_status {
+    RDNS_DNS_OK,          /* one or more records of the type asked */
+    RDNS_DNS_NXDOMAIN,    /* the name does not exist */
+    RDNS_DNS_NODATA,      /* the name exists, no record of that type */
+    RDNS_DNS_TEMPFAIL     /* timeout, SERVFAIL, REFUSED, malformed, loop,
+                             budget spent: nothing can be concluded */
+} rdns_dns_status;
+
+typedef struct rdns_dns_options {
+    const rdns_strlist *servers;  /* "HOST", "HOST:PORT", "[V6]:PORT";
+                                     NULL or empty: /etc/resolv.conf */
+    int timeout_ms;               /* per try, per server */
+    int retries;                  /* extra rounds over all servers */
+    int max_cname_depth;          /* CNAME links followed */
+} rdns_dns_options;
+
+/* Result of one lookup; owned by the caller, free with rdns_dns_answer_free. */
+typedef struct rdns_dns_answer {
+    rdns_dns_status status;
+    rdns_strlist names;      /* PTR targets or MX exchanges: lowercase, no
+                                trailing dot, presentation format (non-LDH
+                                bytes escaped as \DDD by ldns) */
+    unsigned *mx_pref;       /* MX preference of names.v[i], else NULL */
+    size_t naddrs;           /* A/AAAA results */
+    rdns_addr *addrs;
+    bool null_mx;            /* MX answer is exactly "0 ." (RFC 7505) */
+    char canonical[RDNS_NAME_MAX + 1]; /* name after CNAMEs, normalized */
+    uint32_t ttl;            /* smallest TTL, or SOA minimum for negative */
+    char detail[160];        /* for TEMPFAIL and NXDOMAIN: why, for people */
+} rdns_dns_answer;
+
+/* Creates a resolver. NULL on error with a message in err (for instance an
+ * unparsable server, or no nameserver in /etc/resolv.conf). */
+rdns_dns *rdns_dns_create(const rdns_dns_options *opts, char *err, size_t errlen);
+void rdns_dns_free(rdns_dns *dns);
+
+/* Looks up name/type, giving up at deadline (rdns_clock_ms() value; 0 for
+ * the options' own limits only). Always returns an answer (never NULL);
+ * its status is also the return value of rdns_dns_answer_status(). */
+rdns_dns_answer *rdns_dns_lookup(rdns_dns *dns, const char *name,
+                                 rdns_dns_type type, int64_t deadline);
+void rdns_dns_answer_free(rdns_dns_answer *ans);
+
+const char *rdns_dns_status_str(rdns_dns_status s);  /* "ok", "nxdomain", ... */
+const char *rdns_dns_type_str(rdns_dns_type t);      /* "A", "PTR", ... */
+
+#endif

@@ -1,0 +1,46 @@
+#ifndef RDNS_GENERIC_PTR_H
+#define RDNS_GENERIC_PTR_H
+/*
+ * generic_ptr - does a PTR name look like an ISP's generic name for a
+ * dynamic or residential address, rather than a mail server's own name?
+ *
+ * Evidence, in order: admin "not generic" suffixes and the built-in list
+ * of known outbound-mail domains (never generic); admin regexes (PCRE2,
+ * compiled once, with a match limit); the client address embedded in the
+ * name in any common encoding (dotted, dashed, reversed, zero-padded, run
+ * together, hex, partial, IPv6 nibbles or groups); ISP tokens (dsl, dyn,
+ * pool, dhcp, ppp, cable...) weighed by where they stand in the name.
+ * Every decision carries a reason for people.
+ *
+ * A classifier is immutable once created and safe to share across threads.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "addr.h"
+#include "strlist.h"
+
+typedef struct rdns_generic rdns_generic;
+
+/* patterns: PCRE2 regexes (case-insensitive) whose match makes a name
+ * generic. not_generic: domain suffixes (label boundary) or, when they
+ * start with '~', PCRE2 regexes, that are never generic; they win over
+ * everything else. Either may be NULL. NULL on a bad regex with a message
+ * in err naming the pattern. */
+rdns_generic *rdns_generic_create(const rdns_strlist *patterns,
+                                  const rdns_strlist *not_generic,
+                                  char *err, size_t errlen);
+void rdns_generic_free(rdns_generic *g);
+
+/* Classifies name (any case, trailing dot allowed). ip, when not NULL, is
+ * the client address the name was found for; without it only tokens,
+ * shapes and regexes count. reason gets one line such as
+ * "client IP 85.105.64.87 embedded as 851056487 in the first label". */
+bool rdns_generic_classify(const rdns_generic *g, const char *name,
+                           const rdns_addr *ip, char *reason, size_t reasonlen);
+
+/* Checks one PCRE2 pattern the way rdns_generic_create will compile it.
+ * For the config parser, so it can report file:line. */
+bool rdns_generic_pattern_ok(const char *pattern, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * NAME
+ *   score - scorecard of checks, weights and the resulting action
+ * DESCRIPTION
+ *   The default weights below are chosen so that one strong sign alone
+ *   never rejects (a real server with one DNS mistake still gets its mail
+ *   through, tagged), while the typical zombie, which shows three or four
+ *   signs at once, is refused. Threshold: 7.
+ */
+#include "score.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+static const struct {
+    const char *name;
+    double weight;
+    /* why: the reason for the default weight (also in README and man page) */
+} checks[RDNS_CHECK_COUNT] = {
+    /* No PTR at all: RFC 1912 2.1 asks every host to have one, and large
+     * receivers refuse mail without it; but a small site can forget. */
+    [RDNS_CHECK_PTR_NONE] = {"ptr_none", 5.0},
+    /* A PTR whose name does not point back: common for hijacked hosts in
+     * half-maintained ISP space, rarer but possible for real servers. */
+    [RDNS_CHECK_FCRDNS_FAIL] = {"fcrdns_fail", 3.0},
+    /* Generic ISP name with the address in it: a home line, not a server. */
+    [RDNS_CHECK_PTR_GENERIC] = {"ptr_generic", 3.0},
+    /* RFC 5321 4.1.1.1 requires an FQDN or an address literal; "localhost"
+     * or "User" is malware or a broken script, never an MTA. */
+    [RDNS_CHECK_HELO_NOT_FQDN] = {"helo_not_fqdn", 3.0},
+    /* Claiming to be an address it is not is a lie, not a mistake. */
+    [RDNS_CHECK_HELO_LITERAL_MISMATCH] = {"helo_literal_mismatch", 3.0},
+    /* A made-up name; real servers' HELO names resolve. */
+    [RDNS_CHECK_HELO_UNRESOLVABLE] = {"helo_unresolvable", 2.0},
+    /* Many real servers HELO with a name other than their PTR (clusters,
+     * NAT): weak evidence, reported for filters more than for rejects. */
+    [RDNS_CHECK_HELO_PTR_MISMATCH] = {"helo_ptr_mismatch", 0.5},
+    /* MAIL FROM domain that is not a host name at all. */
+    [RDNS_CHECK_FROM_NOT_FQDN] = {"from_not_fqdn", 3.0},
+    /* No bounce could ever be delivered to this sender. */
+    [RDNS_CHECK_FROM_DOMAIN_INVALID] = {"from_domain_invalid", 4.0},
+    /* DNS trouble says nothing about the client; informative only. It can
+     * never cause a reject, only count towards a tempfail. */
+    [RDNS_CHECK_DNS_TEMPERROR] = {"dns_temperror", 0.0},
+};
+
+struct rdns_score {
+    struct {
+        rdns_check_state state;
+        char *detail;
+        char *fix;
+    } c[RDNS_CHECK_COUNT];
+};
+
+rdns_score *rdns_score_new(void)
+{
+    return rdns_calloc(1, sizeof(rdns_score));
+}
+
+void rdns_score_clear(rdns_score *s)
+{
+    for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
+        free(s->c[i].detail);
+        free(s->c[i].fix);
+        s->c[i].detail = s->c[i].fix = NULL;
+        s->c[i].state = RDNS_CHECK_SKIPPED;
+    }
+}
+
+void rdns_score_free(rdns_score *s)
+{
+    if (s == NULL)
+        return;
+    rdns_score_clear(s);
+    free(s);
+}
+
+void rdns_score_set(rdns_score *s, rdns_check c, rdns_check_state st,
+                    const char *detail, const char *fix)
+{
+    if ((unsigned)c >= RDNS_CHECK_COUNT)
+        return;
+    free(s->c[c].detail);
+    free(s->c[c].fix);
+    s->c[c].state = st;
+    s->c[c].detail = rdns_strdup(detail ? detail : "");
+    s->c[c].fix = fix ? rdns_strdup(fix) : NULL;
+}
+
+rdns_check_state rdns_score_state(const rdns_score *s, rdns_check c)
+{
+    return (unsigned)c < RDNS_CHECK_COUNT ? s->c[c].state : RDNS_CHECK_SKIPPED;
+}
+
+const char *rdns_score_detail(const rdns_score *s, rdns_check c)
+{
+    return (unsigned)c < RDNS_CHECK_COUNT && s->c[c].detail ? s->c[c].detail : "";
+}
+
+const char *rdns_score_fix(const rdns_score *s, rdns_check c)
+{
+    return (unsigned)c < RDNS_CHECK_COUNT ? s->c[c].fix : NULL;
+}
+
+static void score_sums(const rdns_score *s, const double *w, double *certain,
+                       double *possible)
+{
+    *certain = *possible = 0;
+    for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
+        if (i == RDNS_CHECK_DNS_TEMPERROR) {
+            if (s->c[i].state == RDNS_CHECK_HIT)
+                *possible += w[i];
+        } else if (s->c[i].state == RDNS_CHECK_HIT) {
+            *certain += w[i];
+        } else if (s->c[i].state == RDNS_CHECK_UNKNOWN && w[i] > 0) {
+            *possible += w[i];
+        }
+    }
+}
+
+double rdns_score_total(const rdns_score *s, const double *weights)
+{
+    double certain, possible;
+
+    score_sums(s, weights, &certain, &possible);
+    if (s->c[RDNS_CHECK_DNS_TEMPERROR].state == RDNS_CHECK_HIT)
+        certain += weights[RDNS_CHECK_DNS_TEMPERROR];
+    return certain;
+}
+
+rdns_action rdns_score_action(const rdns_score *s, const double *weights,
+                              double threshold)
+{
+    double certain, possible;
+
+    score_sums(s, weights, &certain, &possible);
+    if (certain >= threshold)
+        return RDNS_ACTION_REJECT;
+    if (certain + possible >= threshold)
+        return RDNS_ACTION_TEMPFAIL;
+    return RDNS_ACTION_ACCEPT;
+}
+
+char *rdns_score_hits(const rdns_score *s, char *buf, size_t len)
+{
+    size_t o = 0;
+
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
+    for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
+        int n;
+
+        if (s->c[i].state != RDNS_CHECK_HIT)
+            continue;
+        n = snprintf(buf + o, len - o, "%s%s", o ? "," : "", checks[i].name);
+        if (n < 0 || (size_t)n >= len - o) {
+            buf[o] = '\0';
+            break;
+        }
+        o += (size_t)n;
+    }
+    return buf;
+}
+
+const char *rdns_check_name(rdns_check c)
+{
+    return (unsigned)c < RDNS_CHECK_COUNT ? checks[c].name : "unknown";
+}
+
+bool rdns_check_lookup(const char *name, rdns_check *out)
+{
+    for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
+        if (strcmp(name, checks[i].name) == 0) {
+            *out = (rdns_check)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *rdns_action_str(rdns_action a)
+{
+    switch (a) {
+    case RDNS_ACTION_ACCEPT:
+        return "accept";
+    case RDNS_ACTION_TEMPFAIL:
+        return "tempfail";
+    case RDNS_ACTION_REJECT:
+        return "reject";
+    }
+    return "accept";
+}
+
+double rdns_check_default_weight(rdns_check c)
+{
+    return (unsigned)c < RDNS_CHECK_COUNT ? checks[c].weight : 0.0;
+}

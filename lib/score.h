@@ -1,0 +1,80 @@
+#ifndef RDNS_SCORE_H
+#define RDNS_SCORE_H
+/*
+ * score - the scorecard: which checks were evaluated, which hit, and the
+ * action their weights add up to.
+ *
+ * A check is SKIPPED (not evaluated: its input was missing), CLEAR
+ * (evaluated, nothing wrong), HIT, or UNKNOWN (could not be decided because
+ * DNS failed temporarily). The decision rule is what keeps a DNS outage
+ * from ever turning into a 5xx:
+ *
+ *   certain   = sum of weights of HIT checks, dns_temperror excepted
+ *   possible  = weights of UNKNOWN checks + dns_temperror's if HIT
+ *   reject    when certain >= threshold
+ *   tempfail  when certain < threshold <= certain + possible
+ *   accept    otherwise
+ *
+ * The reported score is certain plus dns_temperror's weight when it hit.
+ * Check names are a stable interface (JSON, headers, logs, config keys).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum rdns_check {
+    RDNS_CHECK_PTR_NONE,
+    RDNS_CHECK_FCRDNS_FAIL,
+    RDNS_CHECK_PTR_GENERIC,
+    RDNS_CHECK_HELO_NOT_FQDN,
+    RDNS_CHECK_HELO_LITERAL_MISMATCH,
+    RDNS_CHECK_HELO_UNRESOLVABLE,
+    RDNS_CHECK_HELO_PTR_MISMATCH,
+    RDNS_CHECK_FROM_NOT_FQDN,
+    RDNS_CHECK_FROM_DOMAIN_INVALID,
+    RDNS_CHECK_DNS_TEMPERROR,
+    RDNS_CHECK_COUNT
+} rdns_check;
+
+typedef enum rdns_check_state {
+    RDNS_CHECK_SKIPPED = 0,
+    RDNS_CHECK_CLEAR,
+    RDNS_CHECK_HIT,
+    RDNS_CHECK_UNKNOWN
+} rdns_check_state;
+
+typedef enum rdns_action {
+    RDNS_ACTION_ACCEPT,
+    RDNS_ACTION_TEMPFAIL,
+    RDNS_ACTION_REJECT
+} rdns_action;
+
+typedef struct rdns_score rdns_score;
+
+rdns_score *rdns_score_new(void);
+void rdns_score_free(rdns_score *s);
+/* Returns every check to SKIPPED. */
+void rdns_score_clear(rdns_score *s);
+
+/* Records a check's outcome. detail: what was found, for people; fix: what
+ * the sender should change (NULL when nothing). Both are copied and must
+ * already be sanitised. Setting a check again replaces it. */
+void rdns_score_set(rdns_score *s, rdns_check c, rdns_check_state st,
+                    const char *detail, const char *fix);
+rdns_check_state rdns_score_state(const rdns_score *s, rdns_check c);
+const char *rdns_score_detail(const rdns_score *s, rdns_check c); /* "" if none */
+const char *rdns_score_fix(const rdns_score *s, rdns_check c);    /* NULL if none */
+
+/* weights has RDNS_CHECK_COUNT entries. */
+double rdns_score_total(const rdns_score *s, const double *weights);
+rdns_action rdns_score_action(const rdns_score *s, const double *weights,
+                              double threshold);
+/* Comma-separated names of HIT checks ("fcrdns_fail,ptr_generic"), or "" */
+char *rdns_score_hits(const rdns_score *s, char *buf, size_t len);
+
+const char *rdns_check_name(rdns_check c);
+bool rdns_check_lookup(const char *name, rdns_check *out);
+const char *rdns_action_str(rdns_action a);   /* "accept", "tempfail", "reject" */
+/* Compiled-in default weight of a check (see the table in score.c). */
+double rdns_check_default_weight(rdns_check c);
+
+#endif
