@@ -33,12 +33,17 @@ typedef struct rdns_config {
     rdns_stage reject_stage;        /* reject_stage: connect|helo|mail|rcpt */
     char *reject_reply;             /* reject_reply: text after "550 5.7.1" */
     char *tempfail_reply;           /* tempfail_reply: after "451 4.7.1" */
+                                    /* both may hold %{ip} %{ptr} %{helo}
+                                       %{reasons} %{score}, expanded by the
+                                       milter with sanitised values */
 
     /* dns: */
     rdns_strlist resolvers;         /* dns.resolvers; empty: resolv.conf */
     int dns_timeout_ms;             /* dns.timeout_ms, per try */
     int dns_retries;                /* dns.retries */
-    int dns_budget_ms;              /* dns.budget_ms, DNS time per client */
+    int dns_budget_ms;              /* dns.budget_ms: all DNS time of one
+                                       client; bounds every callback, so it
+                                       stays under MTA milter timeouts */
     int max_ptr_names;              /* dns.max_ptr_names */
     int max_cname_depth;            /* dns.max_cname_depth */
 
@@ -61,7 +66,6 @@ typedef struct rdns_config {
     char *group;                    /* milter.group */
     char *pid_file;                 /* milter.pid_file; "" = none */
     char *syslog_facility;          /* milter.syslog_facility */
-    int milter_timeout_ms;          /* milter.timeout_ms: longest callback */
 } rdns_config;
 
 /* The compiled-in defaults. Never NULL; free with rdns_config_free. */
