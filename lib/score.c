@@ -105,9 +105,22 @@ const char *rdns_score_fix(const rdns_score *s, rdns_check c)
     return (unsigned)c < RDNS_CHECK_COUNT ? s->c[c].fix : NULL;
 }
 
+static double score_unknown(const rdns_score *s, const double *w, rdns_check c)
+{
+    return s->c[c].state == RDNS_CHECK_UNKNOWN && w[c] > 0 ? w[c] : 0;
+}
+
+/*
+ * "possible" is the worst outcome the undecided checks could still have.
+ * ptr_none excludes fcrdns_fail and ptr_generic (no PTR name, nothing to
+ * confirm or classify), so they count as max(ptr_none, fcrdns + generic),
+ * not as their sum: otherwise a DNS outage alone would tempfail everyone.
+ */
 static void score_sums(const rdns_score *s, const double *w, double *certain,
                        double *possible)
 {
+    double none, named;
+
     *certain = *possible = 0;
     for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
         if (i == RDNS_CHECK_DNS_TEMPERROR) {
@@ -115,10 +128,15 @@ static void score_sums(const rdns_score *s, const double *w, double *certain,
                 *possible += w[i];
         } else if (s->c[i].state == RDNS_CHECK_HIT) {
             *certain += w[i];
-        } else if (s->c[i].state == RDNS_CHECK_UNKNOWN && w[i] > 0) {
-            *possible += w[i];
+        } else if (i != RDNS_CHECK_PTR_NONE && i != RDNS_CHECK_FCRDNS_FAIL
+                   && i != RDNS_CHECK_PTR_GENERIC) {
+            *possible += score_unknown(s, w, (rdns_check)i);
         }
     }
+    none = score_unknown(s, w, RDNS_CHECK_PTR_NONE);
+    named = score_unknown(s, w, RDNS_CHECK_FCRDNS_FAIL)
+        + score_unknown(s, w, RDNS_CHECK_PTR_GENERIC);
+    *possible += none > named ? none : named;
 }
 
 double rdns_score_total(const rdns_score *s, const double *weights)

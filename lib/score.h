@@ -10,7 +10,8 @@
  * from ever turning into a 5xx:
  *
  *   certain   = sum of weights of HIT checks, dns_temperror excepted
- *   possible  = weights of UNKNOWN checks + dns_temperror's if HIT
+ *   possible  = worst case of the UNKNOWN checks (ptr_none excludes
+ *               fcrdns_fail and ptr_generic) + dns_temperror's if HIT
  *   reject    when certain >= threshold
  *   tempfail  when certain < threshold <= certain + possible
  *   accept    otherwise
