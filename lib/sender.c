@@ -1,0 +1,445 @@
+/*
+ * NAME
+ *   sender - the MAIL FROM domain: extraction and scorecard checks
+ * SYNOPSIS
+ *   rdns_sender_kind rdns_sender_parse(from, len, domain, domainlen);
+ *   void rdns_sender_check(score, dns, from, len, deadline);
+ * DESCRIPTION
+ *   The argument is what an MTA hands a milter as the envelope sender
+ *   (libmilter's argv[0] of xxfi_envfrom): normally "<user@example.com>",
+ *   sometimes without the angle brackets. It is untrusted, read by length,
+ *   and shown in details only through rdns_sanitize().
+ *
+ *   Parsing follows RFC 5321 section 4.1.2: "<>" (and an empty argument)
+ *   is the null sender; a source route "<@a,@b:user@dom>" is dropped; the
+ *   domain starts after the last '@' outside a quoted local part, so
+ *   "\"a@b\"@dom" gives "dom". One trailing dot is removed and ASCII letters
+ *   are lowercased; an address literal "[192.0.2.1]" is returned as is
+ *   (from_not_fqdn then hits).
+ *
+ *   Decisions:
+ *   - Lengths (RFC 5321 section 4.5.3.1): the path inside the brackets is
+ *     at most 254 bytes (256 with them) and the domain at most 255; longer
+ *     is BAD. The 64-byte local-part limit is NOT enforced: real bulk
+ *     senders' VERP bounce addresses exceed it (Mandrill's
+ *     "bounce-md_<ids>.<hash>@..." runs to 70 and more), the RFC itself asks
+ *     receivers to accept longer objects where they can, and the local part
+ *     says nothing about whether a bounce can reach the domain.
+ *   - An empty local part ("<@example.com>") or a domain holding control
+ *     bytes is BAD: no MTA sends either.
+ *   - Internationalized domains (SMTPUTF8, RFC 6531): a domain holding
+ *     8-bit bytes is taken as opaque UTF-8. It is not converted to an
+ *     A-label (that needs IDNA2008 mapping and normalisation, which a wrong
+ *     guess would turn into a wrong NXDOMAIN), so it is neither looked up
+ *     nor penalised: when it is well-formed UTF-8 in at least two non-empty
+ *     labels, from_not_fqdn is CLEAR and from_domain_invalid SKIPPED, both
+ *     with the detail "internationalized domain not checked". Malformed
+ *     UTF-8 is not a name: from_not_fqdn hits. Domains already in A-label
+ *     form (xn--...) are plain ASCII and checked like any other.
+ *
+ *   from_domain_invalid follows RFC 5321 section 5.1: MX records decide;
+ *   without any (NODATA), an A or AAAA record is the implicit MX. A null MX
+ *   (RFC 7505) says the domain takes no mail. A temporary DNS failure before
+ *   a conclusion makes the check UNKNOWN and records dns_temperror.
+ */
+#include "sender.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "name.h"
+
+#define SENDER_PATH_MAX 254      /* 256 with the angle brackets */
+#define SENDER_DOMAIN_MAX 255
+#define SENDER_SHOW_MAX 80       /* MAIL FROM text shown in details */
+#define SENDER_DETAIL_MAX 512
+#define SENDER_TEMPERROR_MAX 320
+#define SENDER_IDN_NOTE "internationalized domain not checked"
+
+__attribute__((format(printf, 3, 4)))
+static void sender_fmt(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (buf == NULL || len == 0)
+        return;
+    va_start(ap, fmt);
+    (void)vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+}
+
+static bool sender_is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The domain part of [p, end) (brackets and route already gone), copied. */
+static rdns_sender_kind sender_domain(const char *p, const char *end,
+                                      char *domain, size_t domainlen,
+                                      char *why, size_t whylen)
+{
+    const char *at = NULL;
+    bool quoted = false;
+    size_t dlen;
+
+    for (const char *q = p; q < end; q++) {
+        if (quoted) {
+            if (*q == '\\' && q + 1 < end)
+                q++;                    /* quoted-pair: "\"" or "\\" */
+            else if (*q == '"')
+                quoted = false;
+            continue;
+        }
+        if (*q == '"')
+            quoted = true;
+        else if (*q == '@')
+            at = q;
+    }
+    if (quoted) {
+        sender_fmt(why, whylen, "unterminated quoted local part");
+        return RDNS_SENDER_BAD;
+    }
+    if (at == NULL) {
+        sender_fmt(why, whylen, "no domain (missing @)");
+        return RDNS_SENDER_BAD;
+    }
+    if (at == p) {
+        sender_fmt(why, whylen, "empty local part");
+        return RDNS_SENDER_BAD;
+    }
+    p = at + 1;
+    dlen = (size_t)(end - p);
+    if (dlen > 0 && p[dlen - 1] == '.')
+        dlen--;
+    if (dlen == 0) {
+        sender_fmt(why, whylen, "empty domain");
+        return RDNS_SENDER_BAD;
+    }
+    if (dlen > SENDER_DOMAIN_MAX) {
+        sender_fmt(why, whylen, "domain longer than %d characters", SENDER_DOMAIN_MAX);
+        return RDNS_SENDER_BAD;
+    }
+    for (size_t i = 0; i < dlen; i++) {
+        unsigned char c = (unsigned char)p[i];
+
+        if (c < 0x20 || c == 0x7f) {
+            sender_fmt(why, whylen, "bad character 0x%02x in domain", c);
+            return RDNS_SENDER_BAD;
+        }
+    }
+    if (domain == NULL || dlen >= domainlen) {
+        sender_fmt(why, whylen, "domain does not fit the caller's buffer");
+        return RDNS_SENDER_BAD;
+    }
+    memcpy(domain, p, dlen);
+    domain[dlen] = '\0';
+    if (domain[0] != '[') {             /* a literal is returned as is */
+        for (size_t i = 0; i < dlen; i++)
+            if (domain[i] >= 'A' && domain[i] <= 'Z')
+                domain[i] = (char)(domain[i] - 'A' + 'a');
+    }
+    return RDNS_SENDER_DOMAIN;
+}
+
+/* rdns_sender_parse() with a reason for people when the result is BAD. */
+static rdns_sender_kind sender_parse(const char *from, size_t len,
+                                     char *domain, size_t domainlen,
+                                     char *why, size_t whylen)
+{
+    const char *p = from, *end;
+
+    if (domain != NULL && domainlen > 0)
+        domain[0] = '\0';
+    if (why != NULL && whylen > 0)
+        why[0] = '\0';
+    if (from == NULL)
+        return RDNS_SENDER_NULL;
+    end = from + len;
+    while (p < end && sender_is_space(*p))
+        p++;
+    while (end > p && sender_is_space(end[-1]))
+        end--;
+    if (p < end && *p == '<') {
+        if (end - p < 2 || end[-1] != '>') {
+            sender_fmt(why, whylen, "unbalanced angle brackets");
+            return RDNS_SENDER_BAD;
+        }
+        p++;
+        end--;
+    } else if (p < end && end[-1] == '>') {
+        sender_fmt(why, whylen, "unbalanced angle brackets");
+        return RDNS_SENDER_BAD;
+    }
+    if (p == end)
+        return RDNS_SENDER_NULL;        /* "<>" or "" */
+    if ((size_t)(end - p) > SENDER_PATH_MAX) {
+        sender_fmt(why, whylen, "address longer than %d characters",
+                   SENDER_PATH_MAX + 2);
+        return RDNS_SENDER_BAD;
+    }
+    if (*p == '@') {
+        /* A source route "@a,@b:" names relays, not the sender: skip it. */
+        const char *colon = memchr(p, ':', (size_t)(end - p));
+
+        if (colon == NULL) {
+            sender_fmt(why, whylen, "empty local part");
+            return RDNS_SENDER_BAD;
+        }
+        p = colon + 1;
+    }
+    return sender_domain(p, end, domain, domainlen, why, whylen);
+}
+
+rdns_sender_kind rdns_sender_parse(const char *from, size_t len,
+                                   char *domain, size_t domainlen)
+{
+    return sender_parse(from, len, domain, domainlen, NULL, 0);
+}
+
+/* Well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or values
+ * above U+10FFFF) in at least two non-empty labels, ASCII bytes LDH. */
+static bool sender_utf8_name(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t label = 0, labels = 0;
+
+    for (;;) {
+        unsigned c = *p, need, min, cp;
+
+        if (c == '.' || c == '\0') {
+            if (label == 0)
+                return false;
+            labels++;
+            label = 0;
+            if (c == '\0')
+                return labels >= 2;
+            p++;
+            continue;
+        }
+        label++;
+        if (c < 0x80) {
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                  || (c >= '0' && c <= '9') || c == '-'))
+                return false;
+            p++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            need = 1, min = 0x80, cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            need = 2, min = 0x800, cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            need = 3, min = 0x10000, cp = c & 0x07;
+        } else {
+            return false;
+        }
+        p++;
+        for (unsigned i = 0; i < need; i++, p++) {
+            if ((*p & 0xc0) != 0x80)
+                return false;           /* also stops at the NUL */
+            cp = (cp << 6) | (*p & 0x3fu);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+    }
+}
+
+static bool sender_has_8bit(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s >= 0x80)
+            return true;
+    return false;
+}
+
+/* Records a temporary DNS failure, keeping what others noted before. */
+static void sender_temperror(rdns_score *s, const char *note)
+{
+    char buf[SENDER_TEMPERROR_MAX];
+    const char *prev = rdns_score_detail(s, RDNS_CHECK_DNS_TEMPERROR);
+
+    if (rdns_score_state(s, RDNS_CHECK_DNS_TEMPERROR) == RDNS_CHECK_HIT
+        && prev[0] != '\0') {
+        if (strstr(prev, note) != NULL)
+            return;
+        sender_fmt(buf, sizeof(buf), "%s; %s", prev, note);
+        note = buf;
+    }
+    rdns_score_set(s, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_HIT, note, NULL);
+}
+
+/* One lookup's status; a TEMPFAIL is recorded in dns_temperror. With
+ * null_mx, also reports whether an MX answer was the null MX. */
+static rdns_dns_status sender_lookup(rdns_score *s, rdns_dns *dns,
+                                     const char *domain, rdns_dns_type type,
+                                     int64_t deadline, bool *null_mx)
+{
+    rdns_dns_answer *ans = rdns_dns_lookup(dns, domain, type, deadline);
+    rdns_dns_status st = ans->status;
+
+    if (null_mx != NULL)
+        *null_mx = st == RDNS_DNS_OK && ans->null_mx;
+    if (st == RDNS_DNS_TEMPFAIL) {
+        char note[SENDER_TEMPERROR_MAX], why[161], shown[SENDER_SHOW_MAX + 1];
+
+        rdns_sanitize(why, sizeof(why), ans->detail,
+                      strnlen(ans->detail, sizeof(ans->detail)));
+        rdns_sanitize(shown, sizeof(shown), domain, strlen(domain));
+        sender_fmt(note, sizeof(note), "%s lookup of MAIL FROM domain %s: %s",
+                   rdns_dns_type_str(type), shown,
+                   why[0] ? why : "temporary failure");
+        sender_temperror(s, note);
+    }
+    rdns_dns_answer_free(ans);
+    return st;
+}
+
+static void sender_set_invalid(rdns_score *s, rdns_check_state st,
+                               const char *shown, const char *what,
+                               const char *fix)
+{
+    char detail[SENDER_DETAIL_MAX];
+
+    sender_fmt(detail, sizeof(detail), "MAIL FROM domain %s %s", shown, what);
+    rdns_score_set(s, RDNS_CHECK_FROM_DOMAIN_INVALID, st, detail, fix);
+}
+
+/* from_domain_invalid for an FQDN: MX, else (NODATA) A, then AAAA. */
+static void sender_check_dns(rdns_score *s, rdns_dns *dns, const char *domain,
+                             const char *shown, int64_t deadline)
+{
+    char fix[SENDER_DETAIL_MAX];
+    rdns_dns_status mx, a, aaaa;
+    bool null_mx = false;
+
+    if (dns == NULL) {      /* defensive: the contract promises a resolver */
+        rdns_score_set(s, RDNS_CHECK_FROM_DOMAIN_INVALID, RDNS_CHECK_SKIPPED,
+                       "no resolver", NULL);
+        return;
+    }
+    mx = sender_lookup(s, dns, domain, RDNS_DNS_MX, deadline, &null_mx);
+    if (mx == RDNS_DNS_OK && null_mx) {
+        sender_fmt(fix, sizeof(fix), "send from a domain that accepts mail, or "
+                   "replace the null MX of %s with a real one", shown);
+        sender_set_invalid(s, RDNS_CHECK_HIT, shown,
+                           "says it accepts no mail (null MX)", fix);
+        return;
+    }
+    if (mx == RDNS_DNS_OK) {
+        sender_set_invalid(s, RDNS_CHECK_CLEAR, shown, "has MX records", NULL);
+        return;
+    }
+    if (mx == RDNS_DNS_NXDOMAIN) {
+        sender_fmt(fix, sizeof(fix), "send from a domain that exists, or "
+                   "register %s and publish an MX record for it", shown);
+        sender_set_invalid(s, RDNS_CHECK_HIT, shown,
+                           "does not exist (NXDOMAIN)", fix);
+        return;
+    }
+    if (mx == RDNS_DNS_TEMPFAIL) {
+        sender_set_invalid(s, RDNS_CHECK_UNKNOWN, shown,
+                           "could not be looked up: temporary DNS failure (MX)", NULL);
+        return;
+    }
+    /* NODATA: an address record is the implicit MX (RFC 5321 5.1). */
+    a = sender_lookup(s, dns, domain, RDNS_DNS_A, deadline, NULL);
+    if (a == RDNS_DNS_OK) {
+        sender_set_invalid(s, RDNS_CHECK_CLEAR, shown,
+                           "has no MX but an A record (implicit MX)", NULL);
+        return;
+    }
+    aaaa = sender_lookup(s, dns, domain, RDNS_DNS_AAAA, deadline, NULL);
+    if (aaaa == RDNS_DNS_OK) {
+        sender_set_invalid(s, RDNS_CHECK_CLEAR, shown,
+                           "has no MX but an AAAA record (implicit MX)", NULL);
+        return;
+    }
+    if (a == RDNS_DNS_TEMPFAIL || aaaa == RDNS_DNS_TEMPFAIL) {
+        sender_set_invalid(s, RDNS_CHECK_UNKNOWN, shown,
+                           "has no MX; its A/AAAA could not be looked up: "
+                           "temporary DNS failure", NULL);
+        return;
+    }
+    sender_fmt(fix, sizeof(fix), "publish an MX record for %s, or an A record",
+               shown);
+    sender_set_invalid(s, RDNS_CHECK_HIT, shown,
+                       "has no MX, A or AAAA record: no bounce could reach it", fix);
+}
+
+#define SENDER_FIX_ADDRESS \
+    "send with a complete address at a real domain, such as " \
+    "user@example.com, whose domain has an MX or A record"
+
+static void sender_check_domain(rdns_score *s, rdns_dns *dns, const char *domain,
+                                int64_t deadline)
+{
+    char detail[SENDER_DETAIL_MAX], shown[SENDER_SHOW_MAX + 1];
+
+    rdns_sanitize(shown, sizeof(shown), domain, strlen(domain));
+    if (domain[0] == '[') {
+        sender_fmt(detail, sizeof(detail),
+                   "MAIL FROM domain %s is an address literal, not a domain", shown);
+        rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_HIT, detail,
+                       SENDER_FIX_ADDRESS);
+        return;
+    }
+    if (sender_has_8bit(domain)) {
+        if (!sender_utf8_name(domain)) {
+            sender_fmt(detail, sizeof(detail), "MAIL FROM domain %s is not a "
+                       "valid internationalized name (bad UTF-8 or labels)", shown);
+            rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_HIT, detail,
+                           SENDER_FIX_ADDRESS);
+            return;
+        }
+        sender_fmt(detail, sizeof(detail), "MAIL FROM domain %s: " SENDER_IDN_NOTE,
+                   shown);
+        rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_CLEAR, detail, NULL);
+        rdns_score_set(s, RDNS_CHECK_FROM_DOMAIN_INVALID, RDNS_CHECK_SKIPPED,
+                       detail, NULL);
+        return;
+    }
+    if (!rdns_name_is_fqdn(domain)) {
+        sender_fmt(detail, sizeof(detail), "MAIL FROM domain %s is not a fully "
+                   "qualified domain name%s", shown,
+                   strchr(domain, '.') == NULL ? " (single label)" : "");
+        rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_HIT, detail,
+                       SENDER_FIX_ADDRESS);
+        return;
+    }
+    sender_fmt(detail, sizeof(detail), "MAIL FROM domain %s is a fully "
+               "qualified domain name", shown);
+    rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_CLEAR, detail, NULL);
+    sender_check_dns(s, dns, domain, shown, deadline);
+}
+
+void rdns_sender_check(rdns_score *s, rdns_dns *dns, const char *from,
+                       size_t len, int64_t deadline)
+{
+    char domain[SENDER_DOMAIN_MAX + 1], why[128], shown[SENDER_SHOW_MAX + 1];
+    char detail[SENDER_DETAIL_MAX];
+    rdns_sender_kind kind;
+
+    if (from == NULL)
+        len = 0;
+    kind = sender_parse(from, len, domain, sizeof(domain), why, sizeof(why));
+    /* A new MAIL FROM replaces whatever an earlier one found. */
+    rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_SKIPPED, NULL, NULL);
+    rdns_score_set(s, RDNS_CHECK_FROM_DOMAIN_INVALID, RDNS_CHECK_SKIPPED,
+                   "MAIL FROM domain is not a fully qualified domain name", NULL);
+    if (kind == RDNS_SENDER_NULL) {
+        const char *d = "null sender <>: never penalised, bounces must flow";
+
+        rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_SKIPPED, d, NULL);
+        rdns_score_set(s, RDNS_CHECK_FROM_DOMAIN_INVALID, RDNS_CHECK_SKIPPED, d, NULL);
+        return;
+    }
+    if (kind == RDNS_SENDER_BAD) {
+        rdns_sanitize(shown, sizeof(shown), from, len);
+        sender_fmt(detail, sizeof(detail), "MAIL FROM '%s': %s", shown, why);
+        rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_HIT, detail,
+                       SENDER_FIX_ADDRESS);
+        return;
+    }
+    sender_check_domain(s, dns, domain, deadline);
+}
