@@ -1,0 +1,212 @@
+"""
+NAME
+    mta_postfix - a private Postfix instance for end-to-end tests
+
+DESCRIPTION
+    Postfix(workdir, sink_port, listeners, main_extra) writes its own
+    main.cf and master.cf under workdir (config, queue and data directories
+    all private), then runs `postfix -c DIR start-fg` in the foreground, so
+    the test owns the master's process id and stops it by that id. The
+    system's own Postfix (Debian "No configuration") is never touched.
+
+    listeners: list of (port, {param: value}) -- one smtpd on
+    127.0.0.1:port each, with -o overrides (e.g. a second smtpd whose
+    smtpd_milters points at another milter).
+
+    The instance relays everything it accepts to 127.0.0.1:sink_port and
+    does no DNS lookups of its own: the only DNS in a test is the milter's.
+    SMTP AUTH is offered through smtpd_sasl_type = dovecot on a Unix socket
+    (see authd.py), when auth_socket is given.
+
+    Logs go to workdir/maillog (maillog_file; there is no syslog here).
+"""
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+POSTFIX = shutil.which("postfix") or "/usr/sbin/postfix"
+
+MASTER_CF = """\
+# service type  private unpriv  chroot  wakeup  maxproc command
+{listeners}
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+local     unix  -       n       n       -       -       local
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+"""
+
+
+def free_port(addr="127.0.0.1"):
+    with socket.socket() as s:
+        s.bind((addr, 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=15.0, addr="127.0.0.1"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((addr, port), timeout=1) as s:
+                s.recv(512)
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+class Postfix:
+    def __init__(self, workdir, sink_port, listeners, main_extra=None, auth_socket=None):
+        self.dir = workdir
+        self.conf = os.path.join(workdir, "etc")
+        self.queue = os.path.join(workdir, "queue")
+        self.data = os.path.join(workdir, "data")
+        self.log = os.path.join(workdir, "maillog")
+        self.sink_port = sink_port
+        self.listeners = listeners
+        self.main_extra = dict(main_extra or {})
+        self.auth_socket = auth_socket
+        self.proc = None
+
+    def main_cf(self):
+        p = {
+            "compatibility_level": "3.6",
+            "config_directory": self.conf,
+            "queue_directory": self.queue,
+            "data_directory": self.data,
+            "maillog_file": self.log,
+            "maillog_file_prefixes": self.dir,
+            "myhostname": "mx.test.invalid",
+            "mydomain": "test.invalid",
+            "myorigin": "$myhostname",
+            "mydestination": "",
+            "inet_interfaces": "127.0.0.1",
+            "inet_protocols": "ipv4",
+            "mynetworks": "127.0.0.0/8",
+            "smtpd_relay_restrictions":
+                "permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination",
+            "smtpd_recipient_restrictions": "",
+            # No DNS of Postfix's own: the milter's DNS is the only DNS.
+            "smtp_dns_support_level": "disabled",
+            "smtp_host_lookup": "native",
+            "smtpd_peername_lookup": "no",
+            "default_transport": "smtp:[127.0.0.1]:%d" % self.sink_port,
+            "relay_transport": "smtp:[127.0.0.1]:%d" % self.sink_port,
+            "append_dot_mydomain": "no",
+            "biff": "no",
+            "alias_maps": "",
+            "alias_database": "",
+            "local_recipient_maps": "",
+            "smtputf8_enable": "no",
+            "smtpd_tls_security_level": "none",
+            "smtp_tls_security_level": "none",
+            "queue_run_delay": "1s",
+            "minimal_backoff_time": "1s",
+            "maximal_backoff_time": "2s",
+            "smtpd_error_sleep_time": "0",
+            "smtpd_client_connection_rate_limit": "0",
+        }
+        if self.auth_socket:
+            p.update({
+                "smtpd_sasl_auth_enable": "yes",
+                "smtpd_sasl_type": "dovecot",
+                "smtpd_sasl_path": self.auth_socket,
+                "smtpd_sasl_security_options": "noanonymous",
+            })
+        p.update(self.main_extra)
+        return "".join("%s = %s\n" % kv for kv in p.items())
+
+    def master_cf(self):
+        lines = []
+        for port, opts in self.listeners:
+            line = "127.0.0.1:%d inet n - n - - smtpd" % port
+            for k, v in opts.items():
+                line += "\n  -o %s=%s" % (k, v)
+            lines.append(line)
+        return MASTER_CF.format(listeners="\n".join(lines))
+
+    def start(self):
+        for d in (self.conf, self.queue, self.data):
+            os.makedirs(d, exist_ok=True)
+        # Postfix drops privileges to "postfix": it must reach its dirs.
+        os.chmod(self.dir, 0o755)
+        pf = pwd.getpwnam("postfix")
+        os.chown(self.data, pf.pw_uid, pf.pw_gid)
+        with open(os.path.join(self.conf, "main.cf"), "w") as f:
+            f.write(self.main_cf())
+        with open(os.path.join(self.conf, "master.cf"), "w") as f:
+            f.write(self.master_cf())
+        env = dict(os.environ, MAIL_CONFIG=self.conf)
+        # check creates the queue directories with the right owners.
+        r = subprocess.run([POSTFIX, "-c", self.conf, "check"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise RuntimeError("postfix check failed:\n%s%s" % (r.stdout, r.stderr))
+        errf = open(os.path.join(self.dir, "start-fg.out"), "w")
+        self.proc = subprocess.Popen([POSTFIX, "-c", self.conf, "start-fg"], env=env,
+                                     stdin=subprocess.DEVNULL, stdout=errf, stderr=errf)
+        errf.close()
+        for port, _ in self.listeners:
+            if not wait_port(port):
+                out = self.tail()
+                self.stop()
+                raise RuntimeError("postfix did not listen on %d:\n%s" % (port, out))
+        return self
+
+    def tail(self, n=4000):
+        out = ""
+        for name in ("start-fg.out", "maillog"):
+            try:
+                with open(os.path.join(self.dir, name), errors="replace") as f:
+                    out += "--- %s\n%s" % (name, f.read()[-n:])
+            except OSError:
+                pass
+        return out
+
+    def queued(self):
+        """Names of files still in the incoming/active/deferred/hold queues."""
+        found = []
+        for q in ("maildrop", "incoming", "active", "deferred", "hold"):
+            for root, _dirs, files in os.walk(os.path.join(self.queue, q)):
+                found += [os.path.join(root, f) for f in files]
+        return found
+
+    def stop(self):
+        p, self.proc = self.proc, None
+        if p is None:
+            return
+        if p.poll() is None:
+            # start-fg runs master in the foreground in this very process
+            # (it execs); SIGTERM makes master stop its children and exit.
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
