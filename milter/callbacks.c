@@ -1,0 +1,404 @@
+/*
+ * NAME
+ *   callbacks - rdns-milter's libmilter callbacks
+ * DESCRIPTION
+ *   Thin by design: each callback gathers its input from the MTA, calls
+ *   lib/eval, and acts on the verdict. The state of one SMTP session
+ *   lives in a cb_conn (smfi_setpriv), created at connect and freed at
+ *   close, which libmilter always calls.
+ *
+ *   Per connection: the engine (one reference, so a reload never changes
+ *   the rules mid-session), the evaluation (connect and HELO results).
+ *   Per message (reset at MAIL, end of message and abort): the queue id,
+ *   the sender, the header fields to remove, the authenticated flag.
+ *
+ *   Decision: from config reject_stage on, at every stage, an evaluation
+ *   whose action is reject gets 550 5.7.1 with reject_reply, tempfail gets
+ *   451 4.7.1 with tempfail_reply. At RCPT the refusal is for that
+ *   recipient only, and never_reject recipients (postmaster, abuse, and
+ *   always the bare <postmaster> of RFC 5321 section 4.5.1) are accepted
+ *   even then; their message gets the header.
+ *
+ *   Not scored, and left alone (no header added, none removed):
+ *   - trusted_networks clients: the whole connection is accepted at
+ *     connect (SMFIS_ACCEPT), so mail re-injected by a local content
+ *     filter or relayed by an internal host keeps the X-RDNS-Score and
+ *     Authentication-Results the first hop wrote;
+ *   - authenticated senders ({auth_authen} set at MAIL): the message is
+ *     accepted at MAIL; what the client's address looks like says
+ *     nothing about mail a user submits from a dial-up line.
+ *   Every other message gets X-RDNS-Score (and Authentication-Results
+ *   when authserv_id is set), after every earlier X-RDNS-Score and every
+ *   Authentication-Results claiming our authserv-id were deleted.
+ */
+#include "callbacks.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "eval.h"
+#include "headers.h"
+#include "live.h"
+#include "log.h"
+#include "mem.h"
+#include "name.h"
+#include "reply.h"
+
+#define CB_TEXT 256                 /* sanitised sender/recipient in logs */
+#define CB_QID 64
+#define CB_MAX_DELETE 1000          /* forged fields removed per message */
+
+typedef struct cb_conn {
+    rdns_engine *engine;            /* this session's rules */
+    rdns_eval *ev;                  /* NULL: not scored */
+    char client[RDNS_ADDR_STRLEN];  /* text, or "unknown" */
+    char daemon[64];                /* {daemon_name}, or "" */
+
+    /* per message */
+    bool authenticated;
+    char qid[CB_QID];
+    char from[CB_TEXT];
+    unsigned n_score;               /* X-RDNS-Score fields seen */
+    unsigned n_ar;                  /* Authentication-Results fields seen */
+    unsigned *ar_ours;              /* their indexes (1-based) that carry */
+    size_t n_ar_ours;               /* our authserv-id */
+} cb_conn;
+
+static cb_conn *cb_get(SMFICTX *ctx)
+{
+    return smfi_getpriv(ctx);
+}
+
+static void cb_copy_macro(SMFICTX *ctx, const char *name, char *dst, size_t len)
+{
+    const char *v = smfi_getsymval(ctx, (char *)name);
+
+    if (v != NULL && *v != '\0')
+        rdns_sanitize(dst, len, v, strlen(v));
+}
+
+static void cb_reset_message(cb_conn *c)
+{
+    c->authenticated = false;
+    c->qid[0] = '\0';
+    c->from[0] = '\0';
+    c->n_score = 0;
+    c->n_ar = 0;
+    free(c->ar_ours);
+    c->ar_ours = NULL;
+    c->n_ar_ours = 0;
+    if (c->ev != NULL)
+        rdns_eval_reset_mail(c->ev);
+}
+
+/* One log line per decision: who, what DNS said, what was done. */
+static void cb_log_decision(const cb_conn *c, const char *stage, const char *result,
+                            const char *rcpt)
+{
+    const rdns_config *cfg = rdns_engine_config(c->engine);
+    char ptr[RDNS_NAME_MAX * 4 + 1], hits[400];
+    const char *p = rdns_reply_ptr(c->ev);
+
+    rdns_sanitize(ptr, sizeof(ptr), p, strlen(p));
+    rdns_score_hits(rdns_eval_card(c->ev), hits, sizeof(hits));
+    rdns_log_info("%s%s%sclient=%s ptr=%s iprev=%s helo=%s from=%s%s%s score=%.1f/%.1f "
+                  "action=%s stage=%s result=%s hits=%s%s",
+                  c->qid[0] ? "qid=" : "", c->qid, c->qid[0] ? " " : "", c->client, ptr,
+                  rdns_iprev_str(rdns_eval_iprev(c->ev)), rdns_eval_helo_text(c->ev),
+                  c->from[0] ? c->from : "-", rcpt ? " rcpt=" : "", rcpt ? rcpt : "",
+                  rdns_eval_score(c->ev), cfg->threshold,
+                  rdns_action_str(rdns_eval_action(c->ev)), stage, result,
+                  hits[0] ? hits : "none", rdns_eval_whitelisted(c->ev) ? " whitelisted" : "");
+}
+
+/* The address inside <...>, without a source route, bounded. */
+static void cb_bare_address(const char *arg, char *out, size_t len)
+{
+    const char *p = arg, *end;
+    size_t n;
+
+    while (*p == ' ' || *p == '<')
+        p++;
+    if (*p == '@' && (end = strchr(p, ':')) != NULL)
+        p = end + 1;                /* <@a,@b:user@dom> */
+    end = p + strlen(p);
+    while (end > p && (end[-1] == '>' || end[-1] == ' '))
+        end--;
+    n = (size_t)(end - p);
+    if (n >= len)
+        n = len - 1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+/* never_reject: local parts ("postmaster") or whole addresses. */
+static bool cb_never_reject(const rdns_config *cfg, const char *rcpt)
+{
+    char addr[CB_TEXT], local[CB_TEXT], entry[CB_TEXT];
+    char *at;
+
+    if (rcpt == NULL)
+        return false;
+    cb_bare_address(rcpt, addr, sizeof(addr));
+    snprintf(local, sizeof(local), "%s", addr);
+    if ((at = strrchr(local, '@')) != NULL)
+        *at = '\0';
+    else if (strcasecmp(local, "postmaster") == 0)
+        return true;                /* RFC 5321 4.5.1: always accepted */
+    for (size_t i = 0; i < cfg->never_reject.n; i++) {
+        const char *e = cfg->never_reject.v[i];
+
+        if (strchr(e, '@') != NULL) {
+            cb_bare_address(e, entry, sizeof(entry));
+            if (strcasecmp(addr, entry) == 0)
+                return true;
+        } else if (strcasecmp(local, e) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The common decision of every stage; rcpt is set at RCPT only. */
+static sfsistat cb_decide(SMFICTX *ctx, cb_conn *c, rdns_stage stage, const char *rcpt)
+{
+    const rdns_config *cfg = rdns_engine_config(c->engine);
+    char text[RDNS_REPLY_BUF], who[CB_TEXT];
+    rdns_action act;
+    bool reject;
+
+    if (c->ev == NULL || c->authenticated || stage < cfg->reject_stage)
+        return SMFIS_CONTINUE;
+    act = rdns_eval_action(c->ev);
+    if (act == RDNS_ACTION_ACCEPT)
+        return SMFIS_CONTINUE;
+    who[0] = '\0';
+    if (rcpt != NULL)
+        rdns_sanitize(who, sizeof(who), rcpt, strlen(rcpt));
+    if (stage == RDNS_STAGE_RCPT && cb_never_reject(cfg, rcpt)) {
+        cb_log_decision(c, rdns_stage_str(stage), "never_reject", who);
+        return SMFIS_CONTINUE;
+    }
+    reject = act == RDNS_ACTION_REJECT;
+    rdns_reply_expand(reject ? cfg->reject_reply : cfg->tempfail_reply, c->ev, cfg->threshold,
+                      text, sizeof(text));
+    if (smfi_setreply(ctx, reject ? "550" : "451", reject ? "5.7.1" : "4.7.1", text)
+        != MI_SUCCESS)
+        rdns_log_warn("smfi_setreply failed; the MTA gives its default reply");
+    cb_log_decision(c, rdns_stage_str(stage), reject ? "550" : "451", rcpt ? who : NULL);
+    return reject ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+}
+
+static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+                             unsigned long f2, unsigned long f3, unsigned long *pf0,
+                             unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+    /* Steps we never look at; fewer round trips per message. NR_HDR is
+     * always offered: libmilter fakes it for MTAs without it. */
+    unsigned long steps = SMFIP_NOBODY | SMFIP_NOEOH | SMFIP_NOUNKNOWN | SMFIP_NODATA
+                          | SMFIP_NR_HDR;
+    unsigned long acts = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+
+    (void)f2;
+    (void)f3;
+    if (f0 & SMFIF_SETSYMLIST) {
+        char conn_macros[] = "{daemon_name}";
+        char mail_macros[] = "i {auth_authen}";
+        char eom_macros[] = "i";
+
+        acts |= SMFIF_SETSYMLIST;
+        smfi_setsymlist(ctx, SMFIM_CONNECT, conn_macros);
+        smfi_setsymlist(ctx, SMFIM_ENVFROM, mail_macros);
+        smfi_setsymlist(ctx, SMFIM_EOM, eom_macros);
+    }
+    if ((f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS)) != (SMFIF_ADDHDRS | SMFIF_CHGHDRS))
+        rdns_log_warn("the MTA does not let filters add and change header fields: "
+                      "no X-RDNS-Score");
+    *pf0 = acts & f0;
+    *pf1 = steps & f1;
+    *pf2 = 0;
+    *pf3 = 0;
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+    cb_conn *c = rdns_calloc(1, sizeof(*c));
+    rdns_addr addr;
+    bool have_addr;
+
+    (void)hostname;                 /* the MTA's own lookup; we do ours */
+    smfi_setpriv(ctx, c);
+    c->engine = rdns_live_acquire();
+    cb_copy_macro(ctx, "{daemon_name}", c->daemon, sizeof(c->daemon));
+    have_addr = hostaddr != NULL && rdns_addr_from_sockaddr(hostaddr, &addr);
+    if (have_addr)
+        rdns_addr_format(&addr, c->client, sizeof(c->client));
+    else
+        snprintf(c->client, sizeof(c->client), "unknown");
+    if (c->engine == NULL)          /* shutting down */
+        return SMFIS_TEMPFAIL;
+    if (have_addr && rdns_engine_trusted(c->engine, &addr)) {
+        rdns_log_info("client=%s trusted_networks: not scored", c->client);
+        return SMFIS_ACCEPT;
+    }
+    c->ev = rdns_eval_new(c->engine, have_addr ? &addr : NULL);
+    rdns_eval_connect(c->ev);
+    return cb_decide(ctx, c, RDNS_STAGE_CONNECT, NULL);
+}
+
+static sfsistat cb_helo(SMFICTX *ctx, char *helo)
+{
+    cb_conn *c = cb_get(ctx);
+
+    if (c == NULL || c->ev == NULL)
+        return SMFIS_CONTINUE;
+    rdns_eval_helo(c->ev, helo ? helo : "", helo ? strlen(helo) : 0);
+    return cb_decide(ctx, c, RDNS_STAGE_HELO, NULL);
+}
+
+static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
+{
+    cb_conn *c = cb_get(ctx);
+    const char *from = argv && argv[0] ? argv[0] : "";
+    const char *auth;
+
+    if (c == NULL || c->ev == NULL)
+        return SMFIS_CONTINUE;
+    cb_reset_message(c);
+    cb_copy_macro(ctx, "i", c->qid, sizeof(c->qid));
+    rdns_sanitize(c->from, sizeof(c->from), from, strlen(from));
+    auth = smfi_getsymval(ctx, "{auth_authen}");
+    if (auth != NULL && *auth != '\0') {
+        char user[CB_TEXT];
+
+        c->authenticated = true;
+        rdns_sanitize(user, sizeof(user), auth, strlen(auth));
+        rdns_log_info("%s%s%sclient=%s from=%s authenticated=%s: not scored",
+                      c->qid[0] ? "qid=" : "", c->qid, c->qid[0] ? " " : "", c->client, c->from,
+                      user);
+        return SMFIS_ACCEPT;
+    }
+    rdns_eval_mail(c->ev, from, strlen(from));
+    return cb_decide(ctx, c, RDNS_STAGE_MAIL, NULL);
+}
+
+static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+    cb_conn *c = cb_get(ctx);
+
+    if (c == NULL || c->ev == NULL)
+        return SMFIS_CONTINUE;
+    return cb_decide(ctx, c, RDNS_STAGE_RCPT, argv && argv[0] ? argv[0] : "");
+}
+
+/* Remembers which fields to delete at end of message; never replies
+ * (SMFIP_NR_HDR). */
+static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
+{
+    cb_conn *c = cb_get(ctx);
+    const rdns_config *cfg;
+
+    if (c == NULL || c->ev == NULL || name == NULL)
+        return SMFIS_NOREPLY;
+    cfg = rdns_engine_config(c->engine);
+    if (strcasecmp(name, RDNS_HEADER_SCORE) == 0) {
+        if (c->n_score < CB_MAX_DELETE)
+            c->n_score++;
+    } else if (strcasecmp(name, RDNS_HEADER_AR) == 0 && c->n_ar < CB_MAX_DELETE) {
+        c->n_ar++;
+        if (rdns_headers_ar_is_ours(value, cfg->authserv_id)) {
+            c->ar_ours = rdns_realloc(c->ar_ours, (c->n_ar_ours + 1) * sizeof(unsigned));
+            c->ar_ours[c->n_ar_ours++] = c->n_ar;
+        }
+    }
+    return SMFIS_NOREPLY;
+}
+
+/* Deletes from the last to the first, so an MTA that renumbers after a
+ * deletion still deletes the fields meant. */
+static void cb_delete_fields(SMFICTX *ctx, cb_conn *c)
+{
+    char score[] = RDNS_HEADER_SCORE, ar[] = RDNS_HEADER_AR;
+
+    for (unsigned i = c->n_score; i > 0; i--)
+        if (smfi_chgheader(ctx, score, (int)i, NULL) != MI_SUCCESS)
+            rdns_log_warn("could not delete %s #%u", score, i);
+    for (size_t i = c->n_ar_ours; i > 0; i--)
+        if (smfi_chgheader(ctx, ar, (int)c->ar_ours[i - 1], NULL) != MI_SUCCESS)
+            rdns_log_warn("could not delete %s #%u", ar, c->ar_ours[i - 1]);
+}
+
+static sfsistat cb_eom(SMFICTX *ctx)
+{
+    cb_conn *c = cb_get(ctx);
+    const rdns_config *cfg;
+    char value[RDNS_HEADER_VALUE_MAX + 1];
+    char score[] = RDNS_HEADER_SCORE, ar[] = RDNS_HEADER_AR;
+
+    if (c == NULL || c->ev == NULL || c->authenticated)
+        return SMFIS_CONTINUE;
+    cfg = rdns_engine_config(c->engine);
+    cb_copy_macro(ctx, "i", c->qid, sizeof(c->qid));
+    cb_delete_fields(ctx, c);
+    /* Inserted at the top: trace fields read from the top down, and
+     * RFC 8601 wants Authentication-Results above the fields it covers. */
+    rdns_headers_score(c->ev, cfg->threshold, value, sizeof(value));
+    if (smfi_insheader(ctx, 0, score, value) != MI_SUCCESS)
+        rdns_log_warn("could not add %s", score);
+    if (cfg->authserv_id != NULL && cfg->authserv_id[0] != '\0') {
+        rdns_headers_ar(cfg->authserv_id, c->ev, value, sizeof(value));
+        if (smfi_insheader(ctx, 0, ar, value) != MI_SUCCESS)
+            rdns_log_warn("could not add %s", ar);
+    }
+    cb_log_decision(c, "eom", "header", NULL);
+    cb_reset_message(c);
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_abort(SMFICTX *ctx)
+{
+    cb_conn *c = cb_get(ctx);
+
+    if (c != NULL)
+        cb_reset_message(c);
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_close(SMFICTX *ctx)
+{
+    cb_conn *c = cb_get(ctx);
+
+    if (c == NULL)
+        return SMFIS_CONTINUE;
+    smfi_setpriv(ctx, NULL);
+    free(c->ar_ours);
+    rdns_eval_free(c->ev);
+    rdns_engine_unref(c->engine);
+    free(c);
+    return SMFIS_CONTINUE;
+}
+
+struct smfiDesc rdns_callbacks_desc(void)
+{
+    static char name[] = "rdns-milter";
+    struct smfiDesc d = {
+        .xxfi_name = name,
+        .xxfi_version = SMFI_VERSION,
+        .xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS,
+        .xxfi_connect = cb_connect,
+        .xxfi_helo = cb_helo,
+        .xxfi_envfrom = cb_envfrom,
+        .xxfi_envrcpt = cb_envrcpt,
+        .xxfi_header = cb_header,
+        .xxfi_eom = cb_eom,
+        .xxfi_abort = cb_abort,
+        .xxfi_close = cb_close,
+        .xxfi_negotiate = cb_negotiate,
+    };
+
+    return d;
+}

@@ -1,0 +1,13 @@
+# rdns-milter: the daemon (included by milter/CMakeLists.txt).
+# libmilter is only needed here; lib/ stays free of it.
+pkg_check_modules(MILTER REQUIRED IMPORTED_TARGET milter)
+
+add_executable(rdns-milter
+  rdns_milter.c
+  callbacks.c
+  headers.c
+  live.c
+  log.c
+  reply.c)
+target_link_libraries(rdns-milter PRIVATE rdns PkgConfig::MILTER Threads::Threads)
+target_compile_definitions(rdns-milter PRIVATE RDNS_VERSION="${PROJECT_VERSION}")
