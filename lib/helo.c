@@ -273,17 +273,16 @@ static void helo_check_literal(rdns_score *s, const char *shown,
     rdns_score_set(s, RDNS_CHECK_HELO_LITERAL_MISMATCH, RDNS_CHECK_HIT, detail, fix);
 }
 
-/* Looks up one type; true when it has records. *tempfail notes a TEMPFAIL. */
-static bool helo_has(rdns_score *s, rdns_dns *dns, const char *name,
-                     rdns_dns_type type, int64_t deadline, bool *tempfail)
+/* Looks up one type; a TEMPFAIL is also recorded in dns_temperror. */
+static rdns_dns_status helo_lookup(rdns_score *s, rdns_dns *dns, const char *name,
+                                   rdns_dns_type type, int64_t deadline)
 {
     rdns_dns_answer *ans = rdns_dns_lookup(dns, name, type, deadline);
-    bool found = ans->status == RDNS_DNS_OK;
+    rdns_dns_status st = ans->status;
 
-    if (ans->status == RDNS_DNS_TEMPFAIL) {
+    if (st == RDNS_DNS_TEMPFAIL) {
         char note[HELO_TEMPERROR_MAX], why[161], shown[HELO_SHOW_MAX + 1];
 
-        *tempfail = true;
         rdns_sanitize(why, sizeof(why), ans->detail, strnlen(ans->detail, sizeof(ans->detail)));
         rdns_sanitize(shown, sizeof(shown), name, strlen(name));
         helo_fmt(note, sizeof(note), "%s lookup of HELO name %s: %s",
@@ -292,7 +291,7 @@ static bool helo_has(rdns_score *s, rdns_dns *dns, const char *name,
         helo_temperror(s, note);
     }
     rdns_dns_answer_free(ans);
-    return found;
+    return st;
 }
 
 static void helo_check_resolvable(rdns_score *s, rdns_dns *dns, const char *name,
@@ -300,7 +299,7 @@ static void helo_check_resolvable(rdns_score *s, rdns_dns *dns, const char *name
                                   int64_t deadline)
 {
     char detail[HELO_DETAIL_MAX], fix[HELO_DETAIL_MAX];
-    bool tempfail = false;
+    rdns_dns_status a, aaaa;
 
     /* The verified PTR name has the client's address: no need to ask. */
     if (verified_name != NULL && rdns_name_equal(name, verified_name)) {
@@ -313,19 +312,23 @@ static void helo_check_resolvable(rdns_score *s, rdns_dns *dns, const char *name
                        "no resolver", NULL);
         return;
     }
-    if (helo_has(s, dns, name, RDNS_DNS_A, deadline, &tempfail)
-        || helo_has(s, dns, name, RDNS_DNS_AAAA, deadline, &tempfail)) {
+    a = helo_lookup(s, dns, name, RDNS_DNS_A, deadline);
+    aaaa = a == RDNS_DNS_OK ? RDNS_DNS_OK : helo_lookup(s, dns, name, RDNS_DNS_AAAA, deadline);
+    if (a == RDNS_DNS_OK || aaaa == RDNS_DNS_OK) {
         helo_fmt(detail, sizeof(detail), "HELO '%s' has an address record", shown);
         rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_CLEAR, detail, NULL);
         return;
     }
-    if (tempfail) {
+    if (a == RDNS_DNS_TEMPFAIL || aaaa == RDNS_DNS_TEMPFAIL) {
         helo_fmt(detail, sizeof(detail), "could not look up A/AAAA of HELO '%s': "
                  "temporary DNS failure", shown);
         rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_UNKNOWN, detail, NULL);
         return;
     }
-    helo_fmt(detail, sizeof(detail), "HELO '%s' has no A or AAAA record", shown);
+    if (a == RDNS_DNS_NXDOMAIN && aaaa == RDNS_DNS_NXDOMAIN)
+        helo_fmt(detail, sizeof(detail), "HELO '%s' does not exist (NXDOMAIN)", shown);
+    else
+        helo_fmt(detail, sizeof(detail), "HELO '%s' has no A or AAAA record", shown);
     helo_fmt(fix, sizeof(fix), "publish an A record for %s, or " HELO_FIX_FQDN,
              shown);
     rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_HIT, detail, fix);
