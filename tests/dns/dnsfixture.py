@@ -24,6 +24,11 @@ DESCRIPTION
                                       name of the same length
                       malformed       our ID and QR, then garbage bytes
                       delay           the correct answer after delay_ms
+                      spoof_first     UDP: first a wrong_id and a
+                                      wrong_question copy (with the
+                                      addresses changed), then the true
+                                      answer: a client must ignore the
+                                      spoofs and keep waiting
                       cname_only      the upstream answer cut after its
                                       first record when that is a CNAME,
                                       as from a server that does not hold
@@ -71,7 +76,7 @@ __all__ = ["NSD", "FaultDNS", "free_port", "build_query", "parse_header"]
 
 NSD_BIN = shutil.which("nsd") or "/usr/sbin/nsd"
 FAULTS = ("forward", "proxy", "silent", "servfail", "refused", "truncate",
-          "wrong_id", "wrong_question", "malformed", "delay", "cname_only")
+          "wrong_id", "wrong_question", "malformed", "delay", "cname_only", "spoof_first")
 
 
 def free_port(addr="127.0.0.1"):
@@ -478,6 +483,12 @@ class FaultDNS:
         return reply[:6] + struct.pack("!HHH", 1, 0, 0) + reply[12:end]
 
     @staticmethod
+    def _forge_addresses(reply):
+        """The reply with each 192.0.2.x A record turned into 203.0.113.x
+        (documentation data), so a believed spoof shows in the result."""
+        return reply.replace(bytes([0, 4, 192, 0, 2]), bytes([0, 4, 203, 0, 113]))
+
+    @staticmethod
     def _other_question(reply):
         """Changes one letter of the question name in place; the answer's
         owner names point at it, so the reply answers another name."""
@@ -505,6 +516,13 @@ class FaultDNS:
     def _udp_answer(self, pkt, peer):
         try:
             reply = self._reply(pkt, "udp")
+            q = parse_question(pkt)
+            if reply is not None and q and self._fault_for(q[0].lower()) == "spoof_first":
+                forged = self._forge_addresses(reply)
+                rid = (struct.unpack("!H", reply[:2])[0] ^ 0x5A5A) & 0xFFFF
+                self._udp.sendto(struct.pack("!H", rid) + forged[2:], peer)
+                self._udp.sendto(self._other_question(forged), peer)
+                time.sleep(0.05)
             if reply is not None and not self._stop.is_set():
                 self._udp.sendto(reply, peer)
         except (OSError, AttributeError):
