@@ -63,9 +63,12 @@ def free_port(addr="127.0.0.1"):
         return s.getsockname()[1]
 
 
-def wait_port(port, timeout=15.0, addr="127.0.0.1"):
+def wait_port(port, timeout=15.0, addr="127.0.0.1", proc=None):
+    """Until something answers on addr:port (False when proc died first)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
         try:
             with socket.create_connection((addr, port), timeout=1) as s:
                 s.recv(512)
@@ -167,7 +170,7 @@ class Postfix:
                                      stdin=subprocess.DEVNULL, stdout=errf, stderr=errf)
         errf.close()
         for port, _ in self.listeners:
-            if not wait_port(port):
+            if not wait_port(port, proc=self.proc):
                 out = self.tail()
                 self.stop()
                 raise RuntimeError("postfix did not listen on %d:\n%s" % (port, out))

@@ -169,7 +169,7 @@ class Sendmail:
                                      stdin=subprocess.DEVNULL, stdout=errf, stderr=errf)
         errf.close()
         for port, _name, _flt in self.daemons:
-            if not wait_port(port, 20):
+            if not wait_port(port, 20, proc=self.proc):
                 out = self.tail()
                 self.stop()
                 raise RuntimeError("sendmail did not listen on %d:\n%s" % (port, out))
