@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include "addr.h"
@@ -94,8 +95,8 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
 #define CONFIG_KEYS(X) \
     X("threshold", CK_NUMBER, threshold, 0.1, 1000, 0, NULL) \
     X("reject_stage", CK_STAGE, reject_stage, 0, 0, 0, NULL) \
-    X("reject_reply", CK_STRING, reject_reply, 0, 0, 400, config_check_reply) \
-    X("tempfail_reply", CK_STRING, tempfail_reply, 0, 0, 400, config_check_reply) \
+    X("reject_reply", CK_STRING, reject_reply, 0, 0, 450, config_check_reply) \
+    X("tempfail_reply", CK_STRING, tempfail_reply, 0, 0, 450, config_check_reply) \
     X("weights.ptr_none", CK_WEIGHT, weights, -100, 100, 0, NULL) \
     X("weights.fcrdns_fail", CK_WEIGHT, weights, -100, 100, 0, NULL) \
     X("weights.ptr_generic", CK_WEIGHT, weights, -100, 100, 0, NULL) \
@@ -156,7 +157,8 @@ static const char *const config_facilities[] = {
     "local4", "local5", "local6", "local7",
 };
 
-static const char *const config_placeholders[] = {"ip", "ptr", "helo", "reasons", "score"};
+static const char *const config_placeholders[] = {"ip", "ptr", "helo", "reasons", "score",
+                                                   "threshold"};
 
 /* One parse: where messages go and what has been seen where. */
 typedef struct config_ctx {
@@ -414,7 +416,7 @@ static bool config_check_reply(const char *v, char *why, size_t whylen)
                                sizeof(config_placeholders) / sizeof(config_placeholders[0]))) {
             snprintf(why, whylen,
                      "unknown placeholder \"%.*s\" (known: %%{ip} %%{ptr} %%{helo} "
-                     "%%{reasons} %%{score})", (int)(n + 3 < 40 ? n + 3 : 40), p);
+                     "%%{reasons} %%{score} %%{threshold})", (int)(n + 3 < 40 ? n + 3 : 40), p);
             return false;
         }
         p = close + 1;
@@ -617,8 +619,12 @@ static bool config_check_abspath(const char *v, char *why, size_t whylen)
 
 static bool config_check_facility(const char *v, char *why, size_t whylen)
 {
-    if (!config_in_list(v, config_facilities,
-                        sizeof(config_facilities) / sizeof(config_facilities[0]))) {
+    bool found = false;
+
+    /* Case-insensitive, as syslog.conf(5) reads facility names. */
+    for (size_t i = 0; i < sizeof(config_facilities) / sizeof(config_facilities[0]); i++)
+        found = found || strcasecmp(v, config_facilities[i]) == 0;
+    if (!found) {
         snprintf(why, whylen, "'%s': expected one of mail, daemon, user, local0 .. local7", v);
         return false;
     }

@@ -328,6 +328,14 @@ static void test_partial(void)
     c = parse("milter: {syslog_facility: local7}\n", err, sizeof(err));
     CHECK(c != NULL && strcmp(c->syslog_facility, "local7") == 0);
     rdns_config_free(c);
+    c = parse("milter: {syslog_facility: DAEMON}\n", err, sizeof(err));
+    CHECK(c != NULL && strcmp(c->syslog_facility, "DAEMON") == 0);
+    rdns_config_free(c);
+    /* Every placeholder the milter fills in is accepted. */
+    c = parse("reject_reply: '%{ip} %{ptr} %{helo} %{reasons} %{score} %{threshold} 100%'\n",
+              err, sizeof(err));
+    CHECK(c != NULL);
+    rdns_config_free(c);
     rdns_config_free(d);
 }
 
@@ -447,6 +455,7 @@ static const error_case errors[] = {
     {"authserv_id: \"mx;x\"\n", 1, "authserv_id: 'mx;x'"},
     {"milter:\n  user: \"ro ot\"\n", 2, "milter.user: 'ro ot': not a valid user or group name"},
     {"milter:\n  group: -wheel\n", 2, "milter.group: '-wheel': not a valid user or group name"},
+    {"reject_reply: \"%{thresh}\"\n", 1, "%{score} %{threshold})"},
     {"milter:\n  user: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 2, "milter.user: value too long (33 bytes, at most 32)"},
     {"milter:\n  pid_file: run/x.pid\n", 2, "milter.pid_file: 'run/x.pid': expected an absolute path"},
     {"authserv_id: \"a\\0b\"\n", 1, "authserv_id: NUL byte in value"},
