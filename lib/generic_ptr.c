@@ -1,28 +1,194 @@
 /*
  * NAME
  *   generic_ptr - is a PTR name an ISP's generic name for a dynamic host?
+ * SYNOPSIS
+ *   #include "generic_ptr.h"
  * DESCRIPTION
- *   Skeleton: pattern checking and the classifier's lifetime. The
- *   classifier itself follows.
+ *   rdns_generic_classify() weighs evidence from one PTR name and,
+ *   when known, the client address it was found for:
+ *
+ *   1. Names the admin lists as not generic (domain suffixes or "~regex")
+ *      and the built-in list of domains of large outbound mail senders are
+ *      never generic; they win over everything else.
+ *   2. Admin regexes (PCRE2, caseless, compiled once, matched with a match
+ *      and depth limit) make a name generic.
+ *   3. The client address embedded in the name: all four octets in any
+ *      order and encoding (dotted, dashed, zero-padded, run together, hex,
+ *      one decimal integer) is strong evidence; three octets nearly so;
+ *      the last two octets only count together with other evidence. For
+ *      IPv6, four or more 16-bit groups or the nibbles of the address.
+ *   4. ISP tokens (dsl, dyn, pool, cable, ...) weighed by where they stand:
+ *      in the host part they count fully, in the registered domain half.
+ *      A first label made of four numbers that could be octets looks like
+ *      an address even when the client address is not known.
+ *   5. Server tokens (mail, mx, smtp, relay, out ...) in the host part
+ *      count against.
+ *
+ *   Points add up; a name at or above GENERIC_THRESHOLD is generic. The
+ *   reason names the strongest evidence either way. Only bytes of the name
+ *   that are digits, letters or separators ever reach the reason, so it
+ *   is safe to log.
+ *
+ *   The classifier is read-only after creation. A call allocates nothing
+ *   except PCRE2 match data when regexes are configured, so one
+ *   classifier can serve every thread.
+ * BUGS
+ *   The built-in sender list trusts the name; that the name really belongs
+ *   to the client is for forward-confirmation (fcrdns) to establish.
  */
 #include "generic_ptr.h"
 
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 #include "mem.h"
+#include "name.h"
 
 /* Compile options shared by create and pattern_ok, so the config parser
- * rejects exactly what create would reject. */
+ * rejects exactly what create would reject. Names are ASCII: no UTF mode,
+ * so 8-bit bytes in a hostile name cannot trip UTF validity checks. */
 #define GENERIC_PCRE2_OPTIONS PCRE2_CASELESS
 
+/* An admin regex is matched against at most 253 bytes; these bounds stop
+ * a pathological pattern from burning CPU on every connection. */
+#define GENERIC_MATCH_LIMIT 100000
+#define GENERIC_DEPTH_LIMIT 2000
+
+#define GENERIC_THRESHOLD 8         /* points, see the table below */
+#define GENERIC_MAX_LABELS 128
+#define GENERIC_MAX_GROUPS 128
+
+/* Points (half-units: a token in the registered domain counts half). */
+#define PTS_IP_FULL 16              /* whole address */
+#define PTS_IP_THREE 10             /* three octets of the host end */
+#define PTS_IP_NET 6                /* first three octets (the /24) */
+#define PTS_IP_TWO 4                /* last two octets */
+#define PTS_IP6_HALF 12             /* four or more IPv6 groups */
+#define PTS_SHAPE_QUAD 8            /* first label holds four octet-like numbers */
+#define PTS_SHAPE_TRIPLE 4          /* ... three */
+#define PTS_SHAPE_NUMBERED 2        /* any number in the first label */
+#define PTS_SERVER_FIRST (-12)      /* server token in the first label */
+#define PTS_SERVER_HOST (-6)        /* ... elsewhere in the host part */
+
+typedef struct generic_re {
+    char *text;
+    pcre2_code *re;
+} generic_re;
+
 struct rdns_generic {
-    int unused;
+    generic_re *patterns;           /* make a name generic */
+    size_t npatterns;
+    generic_re *not_re;             /* "~regex" entries of not_generic */
+    size_t nnot_re;
+    rdns_strlist not_suffix;        /* suffix entries of not_generic */
+    pcre2_match_context *mctx;      /* limits; read-only after create */
 };
+
+/* Domains whose PTR names belong to large outbound mail services. They
+ * often embed parts of the address (a8-30.smtp-out.amazonses.com is
+ * 54.240.8.30) and must never be called generic. */
+static const char *const generic_senders[] = {
+    "google.com", "1e100.net", "googlemail.com",
+    "amazonses.com", "amazon.com", "amazon.co.uk", "amazon.de",
+    "outlook.com", "hotmail.com", "live.com", "microsoft.com",
+    "mailgun.net", "mailgun.org", "mailgun.info",
+    "sendgrid.net", "sendgrid.com",
+    "mcsv.net", "mcdlv.net", "rsgsv.net", "mandrillapp.com", "mailchimp.com",
+    "pphosted.com", "ppe-hosted.com", "proofpoint.com",
+    "mimecast.com", "mimecast-offshore.com", "messagelabs.com",
+    "sparkpostmail.com", "sparkpost.com", "mtasv.net", "postmarkapp.com",
+    "zoho.com", "zohomail.com", "zoho.eu", "zoho.in",
+    "yahoo.com", "yahoo.net", "yahoodns.net", "aol.com",
+    "facebook.com", "facebookmail.com", "linkedin.com",
+    "salesforce.com", "exacttarget.com", "exct.net", "sfdc.net",
+    "icloud.com", "apple.com", "me.com",
+    "messagingengine.com", "protonmail.ch", "protonmail.com", "mail-europe.com",
+    "mailbox.org", "gmx.net", "gmx.com", "web.de", "mail.ru", "yandex.net",
+    "yandex.ru", "qq.com", "163.com", "126.com", "netease.com",
+    "emailsrvr.com", "iphmx.com", "ess.barracuda.com", "barracudanetworks.com",
+    "mailjet.com", "sendinblue.com", "brevo.com", "constantcontact.com",
+    "hubspotemail.net", "hubspot.com", "klaviyomail.com", "socketlabs.com",
+    "email-od.com", "elasticemail.com", "smtp.com", "twitter.com",
+    "github.com", "mailchannels.net", "fastmail.com", "ebay.com", "paypal.com",
+};
+
+/* ISP tokens. EXACT: the whole letter run or word; PREFIX: a run that
+ * starts with it; SUBSTR: anywhere in a run (only for tokens no ordinary
+ * word contains). Points in half-units for the host part. */
+enum { TOK_EXACT, TOK_PREFIX, TOK_SUBSTR };
+
+typedef struct generic_token {
+    const char *tok;
+    int how;
+    int pts;
+} generic_token;
+
+static const generic_token generic_isp_tokens[] = {
+    {"dsl", TOK_SUBSTR, 6}, {"dyn", TOK_PREFIX, 6}, {"dynamic", TOK_SUBSTR, 6},
+    {"dinamic", TOK_SUBSTR, 6}, {"dial", TOK_PREFIX, 6}, {"pool", TOK_PREFIX, 6},
+    {"pools", TOK_EXACT, 6}, {"dhcp", TOK_SUBSTR, 6}, {"ppp", TOK_PREFIX, 6},
+    {"pppoe", TOK_SUBSTR, 6}, {"ipoe", TOK_SUBSTR, 6}, {"cable", TOK_PREFIX, 6},
+    {"cust", TOK_PREFIX, 6}, {"customer", TOK_SUBSTR, 6},
+    {"broadband", TOK_SUBSTR, 6}, {"bredband", TOK_SUBSTR, 6},
+    {"residential", TOK_SUBSTR, 6}, {"resi", TOK_PREFIX, 4}, {"res", TOK_EXACT, 4},
+    {"cpe", TOK_PREFIX, 6}, {"ftth", TOK_PREFIX, 6}, {"fttx", TOK_PREFIX, 6},
+    {"fttb", TOK_PREFIX, 6}, {"fttc", TOK_PREFIX, 6}, {"fios", TOK_EXACT, 6},
+    {"hsd", TOK_EXACT, 6}, {"hsi", TOK_EXACT, 4}, {"catv", TOK_SUBSTR, 6},
+    {"docsis", TOK_SUBSTR, 6}, {"cm", TOK_EXACT, 3}, {"cgn", TOK_EXACT, 4},
+    {"nat", TOK_EXACT, 4}, {"dip", TOK_EXACT, 4}, {"subscriber", TOK_SUBSTR, 6},
+    {"abo", TOK_EXACT, 4}, {"kunden", TOK_PREFIX, 4}, {"client", TOK_PREFIX, 4},
+    {"clients", TOK_EXACT, 4}, {"user", TOK_PREFIX, 4}, {"home", TOK_PREFIX, 4},
+    {"host", TOK_EXACT, 3}, {"ip", TOK_EXACT, 4}, {"ipv", TOK_EXACT, 3},
+    {"static", TOK_PREFIX, 4}, {"fixed", TOK_PREFIX, 4}, {"fix", TOK_EXACT, 3},
+    {"mobile", TOK_PREFIX, 4}, {"mob", TOK_EXACT, 4}, {"gprs", TOK_PREFIX, 6},
+    {"umts", TOK_EXACT, 6}, {"lte", TOK_EXACT, 4}, {"wireless", TOK_SUBSTR, 4},
+    {"wifi", TOK_EXACT, 4}, {"wlan", TOK_EXACT, 4}, {"wimax", TOK_EXACT, 4},
+    {"bb", TOK_EXACT, 4}, {"adsl", TOK_SUBSTR, 6}, {"vdsl", TOK_SUBSTR, 6},
+    {"xdsl", TOK_SUBSTR, 6}, {"fiber", TOK_PREFIX, 4}, {"fibre", TOK_PREFIX, 4},
+    {"hfc", TOK_EXACT, 4}, {"bras", TOK_PREFIX, 3}, {"nas", TOK_EXACT, 3},
+    {"rev", TOK_EXACT, 3}, {"reverse", TOK_EXACT, 3}, {"unassigned", TOK_EXACT, 4},
+    {"unused", TOK_EXACT, 4}, {"in", TOK_EXACT, 0}, {"addr", TOK_EXACT, 3},
+    {"access", TOK_EXACT, 3}, {"red", TOK_EXACT, 3}, {"pc", TOK_EXACT, 2},
+    {"adsl", TOK_SUBSTR, 6}, {"triband", TOK_PREFIX, 6}, {"cbl", TOK_EXACT, 4},
+    {"business", TOK_EXACT, 2}, {"biz", TOK_EXACT, 2},
+};
+
+/* Word tokens with digits ("3g"), matched against whole words only. */
+static const generic_token generic_isp_words[] = {
+    {"3g", TOK_EXACT, 4}, {"4g", TOK_EXACT, 4}, {"5g", TOK_EXACT, 4},
+    {"v4", TOK_EXACT, 2}, {"v6", TOK_EXACT, 2}, {"ipv4", TOK_EXACT, 3},
+    {"ipv6", TOK_EXACT, 3},
+};
+
+/* Tokens of a mail server's own name. */
+static const generic_token generic_server_tokens[] = {
+    {"mail", TOK_PREFIX, 1}, {"mx", TOK_PREFIX, 1}, {"smtp", TOK_SUBSTR, 1},
+    {"mta", TOK_PREFIX, 1}, {"relay", TOK_SUBSTR, 1}, {"out", TOK_PREFIX, 1},
+    {"mout", TOK_EXACT, 1}, {"mxout", TOK_EXACT, 1}, {"mailout", TOK_EXACT, 1},
+    {"outbound", TOK_SUBSTR, 1}, {"bounce", TOK_PREFIX, 1}, {"mailer", TOK_SUBSTR, 1},
+    {"email", TOK_EXACT, 1}, {"exchange", TOK_EXACT, 1}, {"postfix", TOK_EXACT, 1},
+    {"exim", TOK_EXACT, 1}, {"sendmail", TOK_EXACT, 1}, {"gateway", TOK_EXACT, 1},
+    {"forward", TOK_PREFIX, 1}, {"esa", TOK_EXACT, 1}, {"mailhost", TOK_EXACT, 1},
+    {"lists", TOK_EXACT, 1}, {"list", TOK_EXACT, 1}, {"newsletter", TOK_EXACT, 1},
+    {"imap", TOK_EXACT, 1}, {"pop", TOK_EXACT, 1}, {"webmail", TOK_EXACT, 1},
+};
+
+/* Second-level labels under a two-letter country code that are not
+ * registrations of their own (co.uk, ne.jp, net.tr ...). */
+static const char *const generic_slds[] = {
+    "co", "com", "net", "org", "ne", "or", "ac", "ad", "gov", "edu", "gob",
+    "go", "gr", "lg", "nom", "ltd", "plc", "biz", "info", "in", "on",
+};
+
+/* ------------------------------------------------------------------ */
+/* Regexes                                                              */
 
 static pcre2_code *generic_compile(const char *pattern, char *err, size_t errlen)
 {
@@ -44,37 +210,844 @@ static pcre2_code *generic_compile(const char *pattern, char *err, size_t errlen
 
 bool rdns_generic_pattern_ok(const char *pattern, char *err, size_t errlen)
 {
-    pcre2_code *re = generic_compile(pattern, err, errlen);
+    pcre2_code *re;
 
+    if (pattern == NULL || *pattern == '\0') {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "empty regex");
+        return false;
+    }
+    re = generic_compile(pattern, err, errlen);
     if (re == NULL)
         return false;
     pcre2_code_free(re);
     return true;
 }
 
+static bool generic_add_re(generic_re **v, size_t *n, const char *text,
+                           char *err, size_t errlen)
+{
+    pcre2_code *re;
+
+    if (!rdns_generic_pattern_ok(text, err, errlen))
+        return false;
+    re = generic_compile(text, err, errlen);
+    if (re == NULL)
+        return false;
+    /* JIT makes matching much cheaper; without JIT support the
+     * interpreter is used, so a failure here is not an error. */
+    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    *v = rdns_realloc(*v, (*n + 1) * sizeof(**v));
+    (*v)[*n].text = rdns_strdup(text);
+    (*v)[*n].re = re;
+    (*n)++;
+    return true;
+}
+
+static void generic_free_re(generic_re *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].text);
+        pcre2_code_free(v[i].re);
+    }
+    free(v);
+}
+
 rdns_generic *rdns_generic_create(const rdns_strlist *patterns,
                                   const rdns_strlist *not_generic,
                                   char *err, size_t errlen)
 {
-    (void)patterns;
-    (void)not_generic;
-    (void)err;
-    (void)errlen;
-    return rdns_calloc(1, sizeof(rdns_generic));
+    rdns_generic *g = rdns_calloc(1, sizeof(*g));
+
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
+    g->mctx = pcre2_match_context_create(NULL);
+    if (g->mctx == NULL) {
+        fprintf(stderr, "rdns: out of memory creating a PCRE2 match context\n");
+        abort();
+    }
+    pcre2_set_match_limit(g->mctx, GENERIC_MATCH_LIMIT);
+    pcre2_set_depth_limit(g->mctx, GENERIC_DEPTH_LIMIT);
+
+    for (size_t i = 0; patterns != NULL && i < patterns->n; i++) {
+        if (!generic_add_re(&g->patterns, &g->npatterns, patterns->v[i], err, errlen))
+            goto fail;
+    }
+    for (size_t i = 0; not_generic != NULL && i < not_generic->n; i++) {
+        const char *e = not_generic->v[i];
+
+        if (e[0] == '~') {
+            if (!generic_add_re(&g->not_re, &g->nnot_re, e + 1, err, errlen))
+                goto fail;
+        } else if (e[0] == '\0' || (e[0] == '.' && e[1] == '\0')) {
+            if (err != NULL && errlen > 0)
+                snprintf(err, errlen, "empty not_generic suffix");
+            goto fail;
+        } else {
+            rdns_strlist_add(&g->not_suffix, e);
+        }
+    }
+    return g;
+
+fail:
+    rdns_generic_free(g);
+    return NULL;
 }
 
 void rdns_generic_free(rdns_generic *g)
 {
+    if (g == NULL)
+        return;
+    generic_free_re(g->patterns, g->npatterns);
+    generic_free_re(g->not_re, g->nnot_re);
+    rdns_strlist_clear(&g->not_suffix);
+    pcre2_match_context_free(g->mctx);
     free(g);
+}
+
+/* Index of the first regex of v that matches name, or -1. A regex that
+ * hits its match limit counts as not matching: a bad pattern must not
+ * turn into a verdict. */
+static int generic_match_any(const rdns_generic *g, const generic_re *v, size_t n,
+                             const char *name, size_t len, pcre2_match_data *md)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = pcre2_match(v[i].re, (PCRE2_SPTR)name, len, 0, 0, md, g->mctx);
+
+        if (rc >= 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The name, cut into pieces once                                       */
+
+typedef struct generic_label {
+    size_t off, len;
+} generic_label;
+
+typedef struct generic_num {        /* a maximal run of decimal digits */
+    size_t off, len;
+    unsigned long val;              /* saturates; only small runs matter */
+    size_t label;                   /* index of its label */
+} generic_num;
+
+typedef struct generic_name {
+    const char *s;                  /* lowercased, no trailing dot */
+    size_t len;
+    generic_label lab[GENERIC_MAX_LABELS];
+    size_t nlab;
+    size_t host_labels;             /* labels left of the registered domain */
+    generic_num num[GENERIC_MAX_GROUPS];
+    size_t nnum;
+} generic_name;
+
+static bool generic_is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool generic_is_alpha(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static bool generic_is_hex(char c)
+{
+    return generic_is_digit(c) || (c >= 'a' && c <= 'f');
+}
+
+static bool generic_label_is(const generic_name *n, size_t i, const char *w)
+{
+    size_t wl = strlen(w);
+
+    return n->lab[i].len == wl && memcmp(n->s + n->lab[i].off, w, wl) == 0;
+}
+
+/* How many labels form the registered domain: two, or three under a
+ * country code with a second-level such as co.uk or ne.jp. */
+static size_t generic_domain_labels(const generic_name *n)
+{
+    if (n->nlab < 3)
+        return n->nlab;
+    if (n->lab[n->nlab - 1].len == 2) {
+        for (size_t i = 0; i < sizeof(generic_slds) / sizeof(*generic_slds); i++)
+            if (generic_label_is(n, n->nlab - 2, generic_slds[i]))
+                return 3;
+    }
+    return 2;
+}
+
+static void generic_split(generic_name *n)
+{
+    size_t start = 0;
+
+    n->nlab = n->nnum = 0;
+    for (size_t i = 0; i <= n->len; i++) {
+        if (i == n->len || n->s[i] == '.') {
+            if (n->nlab < GENERIC_MAX_LABELS) {
+                n->lab[n->nlab].off = start;
+                n->lab[n->nlab].len = i - start;
+                n->nlab++;
+            }
+            start = i + 1;
+        }
+    }
+    for (size_t i = 0, l = 0; i < n->len && n->nnum < GENERIC_MAX_GROUPS;) {
+        if (n->s[i] == '.') {
+            l++;
+            i++;
+            continue;
+        }
+        if (!generic_is_digit(n->s[i])) {
+            i++;
+            continue;
+        }
+        generic_num *g = &n->num[n->nnum++];
+        g->off = i;
+        g->val = 0;
+        g->label = l;
+        while (i < n->len && generic_is_digit(n->s[i])) {
+            if (g->val < 100000000000UL)
+                g->val = g->val * 10 + (unsigned long)(n->s[i] - '0');
+            i++;
+        }
+        g->len = i - g->off;
+    }
+    n->host_labels = n->nlab - generic_domain_labels(n);
+}
+
+static const char *generic_where(const generic_name *n, size_t label, char *buf,
+                                 size_t len)
+{
+    if (label == 0)
+        snprintf(buf, len, "the first label");
+    else if (label >= n->host_labels)
+        snprintf(buf, len, "the domain");
+    else
+        snprintf(buf, len, "label %zu", label + 1);
+    return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* The client address in the name                                       */
+
+typedef struct generic_ipev {
+    int pts;
+    const char *what;               /* "client IP", "last two octets of client IP" */
+    size_t off, len;                /* where in the name */
+    size_t label;
+} generic_ipev;
+
+static void generic_ipev_take(generic_ipev *best, int pts, const char *what,
+                              size_t off, size_t len, size_t label)
+{
+    if (pts > best->pts) {
+        best->pts = pts;
+        best->what = what;
+        best->off = off;
+        best->len = len;
+        best->label = label;
+    }
+}
+
+/* Are numbers i..i+k-1 adjacent, each joined to the next by exactly one
+ * separator, and do they hold at most 3 digits (octet-like)? */
+static bool generic_num_chain(const generic_name *n, size_t i, size_t k)
+{
+    if (i + k > n->nnum)
+        return false;
+    for (size_t j = i; j < i + k; j++) {
+        if (n->num[j].len > 3 || n->num[j].val > 255)
+            return false;
+        if (j > i) {
+            size_t gap = n->num[j].off - (n->num[j - 1].off + n->num[j - 1].len);
+            char sep = n->s[n->num[j].off - 1];
+
+            if (gap != 1 || !(sep == '-' || sep == '.' || sep == '_'))
+                return false;
+        }
+    }
+    return true;
+}
+
+static bool generic_chain_eq(const generic_name *n, size_t i, const unsigned char *o,
+                             size_t k, bool reverse)
+{
+    for (size_t j = 0; j < k; j++) {
+        unsigned want = reverse ? o[k - 1 - j] : o[j];
+
+        if (n->num[i + j].val != want)
+            return false;
+    }
+    return true;
+}
+
+/* The /24 found at number i; is the host octet a number of its own in
+ * the host part ("180.sub-174-201-60", "host230.186-108-172")? Then the
+ * whole address is there, only split. */
+static void generic_ip4_split(const generic_name *n, const unsigned char *b, size_t i,
+                              generic_ipev *best)
+{
+    for (size_t j = 0; j < n->nnum; j++) {
+        const generic_num *h = &n->num[j];
+        size_t st, end;
+
+        if (j >= i && j < i + 3)
+            continue;
+        if (h->len > 3 || h->val != b[3] || h->label >= n->host_labels)
+            continue;
+        st = h->off < n->num[i].off ? h->off : n->num[i].off;
+        end = h->off < n->num[i].off ? n->num[i + 2].off + n->num[i + 2].len
+                                     : h->off + h->len;
+        generic_ipev_take(best, PTS_IP_FULL, "client IP", st, end - st,
+                          n->num[st == h->off ? j : i].label);
+        return;
+    }
+}
+
+/* Octets as separate numbers, in either order. */
+static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
+                               generic_ipev *best)
+{
+    for (size_t i = 0; i < n->nnum; i++) {
+        size_t end;
+
+        if (generic_num_chain(n, i, 4) &&
+            (generic_chain_eq(n, i, b, 4, false) || generic_chain_eq(n, i, b, 4, true))) {
+            end = n->num[i + 3].off + n->num[i + 3].len;
+            generic_ipev_take(best, PTS_IP_FULL, "client IP", n->num[i].off,
+                              end - n->num[i].off, n->num[i].label);
+        }
+        if (generic_num_chain(n, i, 3)) {
+            end = n->num[i + 2].off + n->num[i + 2].len;
+            if (generic_chain_eq(n, i, b + 1, 3, false) ||
+                generic_chain_eq(n, i, b + 1, 3, true))
+                generic_ipev_take(best, PTS_IP_THREE, "last three octets of client IP",
+                                  n->num[i].off, end - n->num[i].off, n->num[i].label);
+            if (generic_chain_eq(n, i, b, 3, false) || generic_chain_eq(n, i, b, 3, true)) {
+                generic_ipev_take(best, PTS_IP_NET, "network part of client IP",
+                                  n->num[i].off, end - n->num[i].off, n->num[i].label);
+                generic_ip4_split(n, b, i, best);
+            }
+        }
+        if (generic_num_chain(n, i, 2)) {
+            end = n->num[i + 1].off + n->num[i + 1].len;
+            if (generic_chain_eq(n, i, b + 2, 2, false) ||
+                generic_chain_eq(n, i, b + 2, 2, true))
+                generic_ipev_take(best, PTS_IP_TWO, "last two octets of client IP",
+                                  n->num[i].off, end - n->num[i].off, n->num[i].label);
+        }
+    }
+}
+
+/* Octets run together in one digit run: unpadded ("851056487") or padded
+ * to three digits ("085105064087"), either order; the last three octets
+ * padded ("105064087"); or the address as one 32-bit decimal integer. */
+static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
+                             generic_ipev *best)
+{
+    char forms[7][16];
+    static const int pts[7] = {PTS_IP_FULL, PTS_IP_FULL, PTS_IP_FULL, PTS_IP_FULL,
+                               PTS_IP_FULL, PTS_IP_THREE, PTS_IP_THREE};
+    uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+
+    snprintf(forms[0], sizeof(forms[0]), "%u%u%u%u", b[0], b[1], b[2], b[3]);
+    snprintf(forms[1], sizeof(forms[1]), "%u%u%u%u", b[3], b[2], b[1], b[0]);
+    snprintf(forms[2], sizeof(forms[2]), "%03u%03u%03u%03u", b[0], b[1], b[2], b[3]);
+    snprintf(forms[3], sizeof(forms[3]), "%03u%03u%03u%03u", b[3], b[2], b[1], b[0]);
+    snprintf(forms[4], sizeof(forms[4]), "%lu", (unsigned long)v);
+    snprintf(forms[5], sizeof(forms[5]), "%03u%03u%03u", b[1], b[2], b[3]);
+    snprintf(forms[6], sizeof(forms[6]), "%03u%03u%03u", b[3], b[2], b[1]);
+
+    for (size_t i = 0; i < n->nnum; i++) {
+        const generic_num *g = &n->num[i];
+
+        if (g->len < 7)             /* shorter runs are too easy to hit by chance */
+            continue;
+        for (size_t f = 0; f < 7; f++) {
+            if (strlen(forms[f]) == g->len && memcmp(forms[f], n->s + g->off, g->len) == 0)
+                generic_ipev_take(best, pts[f], f < 5 ? "client IP"
+                                  : "last three octets of client IP",
+                                  g->off, g->len, g->label);
+        }
+    }
+}
+
+/* The address as eight hex digits ("p57a1b2c3", "0x57a1b2c3"), in either
+ * byte order, anywhere in a label but not inside a longer hex run on its
+ * right. 32 bits do not match by chance. */
+static void generic_ip4_hex(const generic_name *n, const unsigned char *b,
+                            generic_ipev *best)
+{
+    char fwd[9], rev[9];
+
+    snprintf(fwd, sizeof(fwd), "%02x%02x%02x%02x", b[0], b[1], b[2], b[3]);
+    snprintf(rev, sizeof(rev), "%02x%02x%02x%02x", b[3], b[2], b[1], b[0]);
+    for (size_t l = 0; l < n->nlab; l++) {
+        const char *s = n->s + n->lab[l].off;
+        size_t len = n->lab[l].len;
+
+        for (size_t i = 0; i + 8 <= len; i++) {
+            if (i + 8 < len && generic_is_hex(s[i + 8]))
+                continue;
+            if (memcmp(s + i, fwd, 8) == 0 || memcmp(s + i, rev, 8) == 0)
+                generic_ipev_take(best, PTS_IP_FULL, "client IP",
+                                  n->lab[l].off + i, 8, l);
+        }
+    }
+}
+
+static size_t generic_label_of(const generic_name *n, size_t off)
+{
+    for (size_t l = 0; l < n->nlab; l++)
+        if (off <= n->lab[l].off + n->lab[l].len)
+            return l;
+    return 0;
+}
+
+static bool generic_is_sep(char c)
+{
+    return c == '-' || c == '.' || c == '_';
+}
+
+/* IPv6: the name is cut at separators into pieces; pieces of 1..4 hex
+ * digits are compared as numbers with the address's 16-bit groups (so
+ * "1" matches 0001). Four or more groups in a row (a /64 or the interface
+ * identifier) are strong evidence, all eight the whole address. The
+ * compressed form ("2a02-a45e--1"), and 16 or 32 nibbles in either order,
+ * with or without separators, count too. */
+static void generic_ip6(const generic_name *n, const unsigned char *b,
+                        generic_ipev *best)
+{
+    unsigned grp[8];
+    char nib[33], rnib[33], text[RDNS_ADDR_STRLEN];
+    char buf[RDNS_NAME_MAX + 1];
+    size_t map[RDNS_NAME_MAX + 1], bl = 0;
+    struct { size_t off, len; unsigned val; } pc[GENERIC_MAX_GROUPS];
+    size_t npc = 0;
+    rdns_addr a;
+
+    for (int i = 0; i < 8; i++)
+        grp[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+
+    /* pieces between separators; a non-hex piece is kept as a break */
+    for (size_t i = 0; i < n->len && npc < GENERIC_MAX_GROUPS;) {
+        size_t st = i;
+        bool hex = true;
+        unsigned val = 0;
+
+        while (i < n->len && !generic_is_sep(n->s[i])) {
+            hex = hex && generic_is_hex(n->s[i]);
+            if (hex && i - st < 4)
+                val = val << 4 | (unsigned)(generic_is_digit(n->s[i]) ? n->s[i] - '0'
+                                            : n->s[i] - 'a' + 10);
+            i++;
+        }
+        pc[npc].off = st;
+        pc[npc].len = (hex && i - st >= 1 && i - st <= 4) ? i - st : 0;
+        pc[npc].val = val;
+        npc++;
+        /* all-hex pieces feed the nibbles, and so do long hex runs after
+         * a letter prefix ("p200300c1e7...") */
+        for (size_t j = st; j < i;) {
+            size_t hs = j;
+
+            while (j < i && generic_is_hex(n->s[j]))
+                j++;
+            if (j > hs && (j - hs >= 16 || (hs == st && j == i)))
+                for (size_t k = hs; k < j; k++) {
+                    map[bl] = k;
+                    buf[bl++] = n->s[k];
+                }
+            while (j < i && !generic_is_hex(n->s[j]))
+                j++;
+        }
+        i++;
+    }
+    for (size_t i = 0; i < npc; i++) {
+        for (size_t start = 0; start < 8; start++) {
+            size_t k = 0;
+
+            while (i + k < npc && start + k < 8 && pc[i + k].len > 0 &&
+                   pc[i + k].val == grp[start + k])
+                k++;
+            if (k >= 4) {
+                size_t end = pc[i + k - 1].off + pc[i + k - 1].len;
+
+                generic_ipev_take(best, k == 8 ? PTS_IP_FULL : PTS_IP6_HALF,
+                                  k == 8 ? "client IP" : "part of client IPv6 address",
+                                  pc[i].off, end - pc[i].off,
+                                  generic_label_of(n, pc[i].off));
+            }
+        }
+    }
+
+    /* compressed text form with '-' for ':' */
+    memset(&a, 0, sizeof(a));
+    a.family = AF_INET6;
+    memcpy(a.b, b, 16);
+    rdns_addr_format(&a, text, sizeof(text));
+    for (char *c = text; *c; c++)
+        if (*c == ':')
+            *c = '-';
+    if (strstr(text, "--") != NULL) {
+        const char *at = strstr(n->s, text);
+
+        if (at != NULL)
+            generic_ipev_take(best, PTS_IP_FULL, "client IP", (size_t)(at - n->s),
+                              strlen(text), generic_label_of(n, (size_t)(at - n->s)));
+    }
+
+    for (size_t i = 0; i < 16; i++)
+        snprintf(nib + 2 * i, 3, "%02x", b[i]);
+    for (size_t i = 0; i < 32; i++)
+        rnib[i] = nib[31 - i];
+    rnib[32] = '\0';
+    for (size_t i = 0; i + 16 <= bl; i++) {
+        for (size_t h = 0; h <= 16; h += 16) {
+            bool whole, part;
+
+            part = memcmp(buf + i, nib + h, 16) == 0 || memcmp(buf + i, rnib + h, 16) == 0;
+            if (!part)
+                continue;
+            whole = i + 32 <= bl && (memcmp(buf + i, nib, 32) == 0 ||
+                                     memcmp(buf + i, rnib, 32) == 0);
+            generic_ipev_take(best, whole ? PTS_IP_FULL : PTS_IP6_HALF,
+                              whole ? "client IP" : "part of client IPv6 address",
+                              map[i], map[i + (whole ? 31 : 15)] + 1 - map[i],
+                              generic_label_of(n, map[i]));
+        }
+    }
+}
+
+static void generic_ip(const generic_name *n, const rdns_addr *ip, generic_ipev *best)
+{
+    if (ip->family == AF_INET) {
+        generic_ip4_groups(n, ip->b, best);
+        generic_ip4_runs(n, ip->b, best);
+        generic_ip4_hex(n, ip->b, best);
+    } else if (ip->family == AF_INET6) {
+        generic_ip6(n, ip->b, best);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Tokens and shape                                                     */
+
+typedef struct generic_tokev {
+    int isp_pts;                    /* sum, capped */
+    const char *isp;                /* strongest ISP token */
+    size_t isp_label;
+    int isp_best;
+    int server_pts;                 /* most negative */
+    const char *server;
+    size_t server_label;
+} generic_tokev;
+
+static bool generic_tok_match(const generic_token *t, const char *w, size_t wl)
+{
+    size_t tl = strlen(t->tok);
+
+    if (tl > wl)
+        return false;
+    switch (t->how) {
+    case TOK_EXACT:
+        return tl == wl && memcmp(w, t->tok, tl) == 0;
+    case TOK_PREFIX:
+        return memcmp(w, t->tok, tl) == 0;
+    default:
+        for (size_t i = 0; i + tl <= wl; i++)
+            if (memcmp(w + i, t->tok, tl) == 0)
+                return true;
+        return false;
+    }
+}
+
+/* Best-scoring token of table t for word w (NULL if none). */
+static const generic_token *generic_tok_find(const generic_token *t, size_t nt,
+                                             const char *w, size_t wl)
+{
+    const generic_token *best = NULL;
+
+    for (size_t i = 0; i < nt; i++)
+        if (generic_tok_match(&t[i], w, wl) && (best == NULL || t[i].pts > best->pts))
+            best = &t[i];
+    return best;
+}
+
+static void generic_isp_hit(generic_tokev *ev, const generic_token *t, size_t label,
+                            bool domain)
+{
+    int pts = domain ? t->pts / 2 : t->pts;
+
+    if (pts <= 0)
+        return;
+    ev->isp_pts += pts;
+    if (pts > ev->isp_best) {
+        ev->isp_best = pts;
+        ev->isp = t->tok;
+        ev->isp_label = label;
+    }
+}
+
+/* Every label is cut into words at '-' and '_'; each word, and each run
+ * of letters inside it, is looked up. A token counts once per name. */
+static void generic_tokens(const generic_name *n, generic_tokev *ev)
+{
+    const generic_token *seen[16];
+    size_t nseen = 0;
+
+    memset(ev, 0, sizeof(*ev));
+    for (size_t l = 0; l < n->nlab; l++) {
+        const char *s = n->s + n->lab[l].off;
+        size_t len = n->lab[l].len;
+        bool domain = l >= n->host_labels;
+
+        for (size_t i = 0; i < len;) {
+            size_t ws = i, we;
+
+            while (i < len && s[i] != '-' && s[i] != '_')
+                i++;
+            we = i++;
+            /* whole word, for "3g" and "ipv4" */
+            const generic_token *t = generic_tok_find(generic_isp_words,
+                                                      sizeof(generic_isp_words) /
+                                                      sizeof(*generic_isp_words),
+                                                      s + ws, we - ws);
+            const generic_token *found[8];
+            size_t nfound = 0;
+
+            if (t != NULL)
+                found[nfound++] = t;
+            for (size_t j = ws; j < we;) {
+                size_t rs;
+
+                while (j < we && !generic_is_alpha(s[j]))
+                    j++;
+                rs = j;
+                while (j < we && generic_is_alpha(s[j]))
+                    j++;
+                if (j == rs)
+                    continue;
+                t = generic_tok_find(generic_isp_tokens, sizeof(generic_isp_tokens) /
+                                     sizeof(*generic_isp_tokens), s + rs, j - rs);
+                if (t != NULL && nfound < 8)
+                    found[nfound++] = t;
+                t = generic_tok_find(generic_server_tokens, sizeof(generic_server_tokens) /
+                                     sizeof(*generic_server_tokens), s + rs, j - rs);
+                if (t != NULL && !domain) {
+                    int pts = l == 0 ? PTS_SERVER_FIRST : PTS_SERVER_HOST;
+
+                    if (pts < ev->server_pts) {
+                        ev->server_pts = pts;
+                        ev->server = t->tok;
+                        ev->server_label = l;
+                    }
+                }
+            }
+            for (size_t k = 0; k < nfound; k++) {
+                bool dup = false;
+
+                for (size_t m = 0; m < nseen; m++)
+                    dup |= seen[m] == found[k];
+                if (dup)
+                    continue;
+                if (nseen < 16)
+                    seen[nseen++] = found[k];
+                generic_isp_hit(ev, found[k], l, domain);
+            }
+        }
+    }
+    if (ev->isp_pts > 16)
+        ev->isp_pts = 16;
+}
+
+/* Shape of the first label: numbers that look like octets. */
+static int generic_shape(const generic_name *n, const char **what)
+{
+    size_t octets = 0, longest = 0, run = 0;
+
+    *what = NULL;
+    if (n->host_labels == 0)
+        return 0;
+    for (size_t i = 0; i < n->nnum && n->num[i].label == 0; i++) {
+        if (n->num[i].len > longest)
+            longest = n->num[i].len;
+        if (generic_num_chain(n, i, 1) && (run == 0 || generic_num_chain(n, i - 1, 2)))
+            run++;
+        else
+            run = generic_num_chain(n, i, 1) ? 1 : 0;
+        if (run > octets)
+            octets = run;
+    }
+    /* dotted forms spread over labels: "34.12.92.79.rev.sfr.net" */
+    if (octets < 4) {
+        for (size_t i = 0; i + 4 <= n->nnum; i++)
+            if (n->num[i].label == 0 && generic_num_chain(n, i, 4) &&
+                n->num[i + 3].label < n->host_labels)
+                octets = 4;
+    }
+    if (octets >= 4) {
+        *what = "four numbers like an IPv4 address";
+        return PTS_SHAPE_QUAD;
+    }
+    if (octets == 3) {
+        *what = "three numbers like IPv4 octets";
+        return PTS_SHAPE_TRIPLE;
+    }
+    if (longest > 0) {
+        *what = longest >= 7 ? "a long number" : "a number";
+        return PTS_SHAPE_NUMBERED;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Classification                                                       */
+
+static bool generic_reason(char *reason, size_t len, bool generic, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static bool generic_reason(char *reason, size_t len, bool generic, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (reason != NULL && len > 0) {
+        va_start(ap, fmt);
+        vsnprintf(reason, len, fmt, ap);
+        va_end(ap);
+    }
+    return generic;
+}
+
+/* Known senders and not_generic suffixes: name is normalised. */
+static const char *generic_known_sender(const char *name)
+{
+    for (size_t i = 0; i < sizeof(generic_senders) / sizeof(*generic_senders); i++)
+        if (rdns_name_has_suffix(name, generic_senders[i]))
+            return generic_senders[i];
+    return NULL;
 }
 
 bool rdns_generic_classify(const rdns_generic *g, const char *name,
                            const rdns_addr *ip, char *reason, size_t reasonlen)
 {
-    (void)g;
-    (void)name;
-    (void)ip;
-    if (reasonlen > 0)
-        snprintf(reason, reasonlen, "no IP embedding or ISP token");
-    return false;
+    char low[RDNS_NAME_MAX + 2];
+    generic_name n;
+    generic_ipev ipev;
+    generic_tokev tokev;
+    const char *shape_what, *hit;
+    char where[32], ipbuf[RDNS_ADDR_STRLEN], frag[RDNS_NAME_MAX + 1];
+    size_t len;
+    int shape, total, i;
+
+    if (reason != NULL && reasonlen > 0)
+        reason[0] = '\0';
+    if (name == NULL || name[0] == '\0')
+        return generic_reason(reason, reasonlen, false, "empty name");
+    len = strnlen(name, RDNS_NAME_MAX + 2);
+    if (len > 0 && name[len - 1] == '.' && len <= RDNS_NAME_MAX + 1)
+        len--;
+    if (len > RDNS_NAME_MAX)
+        return generic_reason(reason, reasonlen, false,
+                              "name too long (over %d characters)", RDNS_NAME_MAX);
+    if (len == 0)
+        return generic_reason(reason, reasonlen, false, "empty name");
+    for (size_t k = 0; k < len; k++) {
+        char c = name[k];
+
+        low[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    low[len] = '\0';
+
+    /* 1. never generic */
+    if (g != NULL) {
+        for (size_t k = 0; k < g->not_suffix.n; k++)
+            if (rdns_name_has_suffix(low, g->not_suffix.v[k]))
+                return generic_reason(reason, reasonlen, false,
+                                      "matches not_generic '%s'", g->not_suffix.v[k]);
+    }
+    if ((hit = generic_known_sender(low)) != NULL)
+        return generic_reason(reason, reasonlen, false,
+                              "known mail sender domain %s", hit);
+    if (g != NULL && (g->nnot_re > 0 || g->npatterns > 0)) {
+        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+
+        if (md == NULL) {
+            fprintf(stderr, "rdns: out of memory creating PCRE2 match data\n");
+            abort();
+        }
+        i = generic_match_any(g, g->not_re, g->nnot_re, low, len, md);
+        if (i >= 0) {
+            pcre2_match_data_free(md);
+            return generic_reason(reason, reasonlen, false,
+                                  "matches not_generic pattern '%s'", g->not_re[i].text);
+        }
+        /* 2. admin patterns */
+        i = generic_match_any(g, g->patterns, g->npatterns, low, len, md);
+        pcre2_match_data_free(md);
+        if (i >= 0)
+            return generic_reason(reason, reasonlen, true,
+                                  "matches admin pattern '%s'", g->patterns[i].text);
+    }
+
+    /* 3.-5. evidence from the name itself */
+    n.s = low;
+    n.len = len;
+    generic_split(&n);
+    memset(&ipev, 0, sizeof(ipev));
+    if (ip != NULL)
+        generic_ip(&n, ip, &ipev);
+    generic_tokens(&n, &tokev);
+    shape = generic_shape(&n, &shape_what);
+    /* the address found in the name already explains its shape */
+    if (ipev.pts > 0)
+        shape = 0;
+    total = ipev.pts + tokev.isp_pts + shape + tokev.server_pts;
+
+    if (ipev.pts > 0) {
+        rdns_addr_format(ip, ipbuf, sizeof(ipbuf));
+        snprintf(frag, sizeof(frag), "%.*s", (int)ipev.len, low + ipev.off);
+        generic_where(&n, ipev.label, where, sizeof(where));
+    }
+    if (total >= GENERIC_THRESHOLD) {
+        char tokpart[96] = "";
+        char tw[32];
+
+        if (tokev.isp != NULL)
+            snprintf(tokpart, sizeof(tokpart), ", ISP token '%s' in %s", tokev.isp,
+                     generic_where(&n, tokev.isp_label, tw, sizeof(tw)));
+        if (ipev.pts > 0)
+            return generic_reason(reason, reasonlen, true, "%s %s embedded as %s in %s%s",
+                                  ipev.what, ipbuf, frag, where, tokpart);
+        if (shape > 0)
+            return generic_reason(reason, reasonlen, true, "first label holds %s%s",
+                                  shape_what, tokpart);
+        return generic_reason(reason, reasonlen, true, "ISP token%s '%s' in %s",
+                              tokev.isp_pts > tokev.isp_best ? "s including" : "",
+                              tokev.isp, generic_where(&n, tokev.isp_label, tw, sizeof(tw)));
+    }
+    if (tokev.server != NULL && (ipev.pts > 0 || tokev.isp != NULL || shape > 0)) {
+        char sw[32];
+
+        return generic_reason(reason, reasonlen, false,
+                              "server token '%s' in %s outweighs %s",
+                              tokev.server,
+                              generic_where(&n, tokev.server_label, sw, sizeof(sw)),
+                              ipev.pts > 0 ? "the embedded address"
+                              : tokev.isp != NULL ? "ISP tokens" : "its numbers");
+    }
+    if (ipev.pts > 0)
+        return generic_reason(reason, reasonlen, false,
+                              "only %s %s embedded as %s in %s, no other sign of a "
+                              "generic name", ipev.what, ipbuf, frag, where);
+    if (tokev.isp != NULL || shape > 0)
+        return generic_reason(reason, reasonlen, false,
+                              "weak signs only (%s%s%s), no IP embedding",
+                              tokev.isp != NULL ? "ISP token '" : "",
+                              tokev.isp != NULL ? tokev.isp : shape_what,
+                              tokev.isp != NULL ? "'" : "");
+    return generic_reason(reason, reasonlen, false, "no IP embedding or ISP token");
 }
