@@ -724,6 +724,16 @@ static bool dns_negative_ttl(const ldns_pkt *pkt, rdns_dns_answer *ans, bool *ha
     return false;
 }
 
+static bool dns_has_ns(const ldns_pkt *pkt)
+{
+    const ldns_rr_list *au = ldns_pkt_authority(pkt);
+
+    for (size_t i = 0; au && i < ldns_rr_list_rr_count(au); i++)
+        if (ldns_rr_get_type(ldns_rr_list_rr(au, i)) == LDNS_RR_TYPE_NS)
+            return true;
+    return false;
+}
+
 /* The CNAME chain of one lookup: names seen, links followed. */
 typedef struct dns_chain {
     ldns_rdf *seen[DNS_MAX_DEPTH + 1];
@@ -849,13 +859,23 @@ static bool dns_digest(const rdns_dns *dns, const ldns_pkt *pkt, dns_chain *ch,
                 ans->canonical);
         return true;
     }
-    /* A chain that stops at a name without data and without a negative
-     * answer (SOA) was cut by a server that does not hold the target. */
-    if (dns_negative_ttl(pkt, ans, have_ttl) || links_here == 0) {
+    if (dns_negative_ttl(pkt, ans, have_ttl)) {
         ans->status = RDNS_DNS_NODATA;
         return true;
     }
-    return false;
+    /* A chain that stops at a name without data and without a negative
+     * answer (SOA) was cut by a server that does not hold the target. */
+    if (links_here > 0)
+        return false;
+    /* No data, no SOA, but NS records: a referral from a server that does
+     * not recurse. It says nothing about the name. */
+    if (dns_has_ns(pkt)) {
+        dns_tempfail(ans, "referral instead of an answer for %s (server does not recurse?)",
+                     ans->canonical);
+        return true;
+    }
+    ans->status = RDNS_DNS_NODATA;
+    return true;
 }
 
 rdns_dns_answer *rdns_dns_lookup(rdns_dns *dns, const char *name, rdns_dns_type type,

@@ -185,6 +185,17 @@ class Lookups(Base):
         self.assertEqual(r["status"], "tempfail")
         self.assertLessEqual(f.count(), 5)
 
+    def test_referral_is_not_nodata(self):
+        # NSD does not recurse: for a delegated name it sends NS records only
+        r = lookup(self.ns, "host.sub.rdns.test", "A")
+        self.assertEqual(r["status"], "tempfail")
+        self.assertIn("referral", r["detail"])
+
+    def test_zone_not_served_refused(self):
+        r = lookup(self.ns, "www.example.invalid", "A", retries=0)
+        self.assertEqual(r["status"], "tempfail")
+        self.assertIn("REFUSED", r["detail"])
+
     def test_invalid_name(self):
         r = lookup(self.ns, "a..b", "A")
         self.assertEqual(r["status"], "tempfail")
