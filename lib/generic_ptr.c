@@ -772,8 +772,10 @@ static const generic_token *generic_tok_find(const generic_token *t, size_t nt,
     const generic_token *best = NULL;
 
     for (size_t i = 0; i < nt; i++)
-        if (generic_tok_match(&t[i], w, wl) && (best == NULL || t[i].pts > best->pts))
-            best = &t[i];
+        if (generic_tok_match(&t[i], w, wl) &&
+            (best == NULL || t[i].pts > best->pts ||
+             (t[i].pts == best->pts && strlen(t[i].tok) > strlen(best->tok))))
+            best = &t[i];           /* ties: the longer token names it better */
     return best;
 }
 
@@ -1022,14 +1024,15 @@ bool rdns_generic_classify(const rdns_generic *g, const char *name,
         if (ipev.pts > 0)
             return generic_reason(reason, reasonlen, true, "%s %s embedded as %s in %s%s",
                                   ipev.what, ipbuf, frag, where, tokpart);
-        if (shape > 0)
+        if (shape > PTS_SHAPE_NUMBERED)
             return generic_reason(reason, reasonlen, true, "first label holds %s%s",
                                   shape_what, tokpart);
-        return generic_reason(reason, reasonlen, true, "ISP token%s '%s' in %s",
+        return generic_reason(reason, reasonlen, true, "ISP token%s '%s' in %s%s",
                               tokev.isp_pts > tokev.isp_best ? "s including" : "",
-                              tokev.isp, generic_where(&n, tokev.isp_label, tw, sizeof(tw)));
+                              tokev.isp, generic_where(&n, tokev.isp_label, tw, sizeof(tw)),
+                              shape > 0 ? ", numbered first label" : "");
     }
-    if (tokev.server != NULL && (ipev.pts > 0 || tokev.isp != NULL || shape > 0)) {
+    if (tokev.server != NULL && total - tokev.server_pts >= GENERIC_THRESHOLD) {
         char sw[32];
 
         return generic_reason(reason, reasonlen, false,
@@ -1041,9 +1044,11 @@ bool rdns_generic_classify(const rdns_generic *g, const char *name,
     }
     if (ipev.pts > 0)
         return generic_reason(reason, reasonlen, false,
-                              "only %s %s embedded as %s in %s, no other sign of a "
-                              "generic name", ipev.what, ipbuf, frag, where);
-    if (tokev.isp != NULL || shape > 0)
+                              "only %s %s embedded as %s in %s, not enough for a "
+                              "generic name%s%s%s", ipev.what, ipbuf, frag, where,
+                              tokev.server ? " with server token '" : "",
+                              tokev.server ? tokev.server : "", tokev.server ? "'" : "");
+    if (tokev.isp != NULL || shape > PTS_SHAPE_NUMBERED)
         return generic_reason(reason, reasonlen, false,
                               "weak signs only (%s%s%s), no IP embedding",
                               tokev.isp != NULL ? "ISP token '" : "",

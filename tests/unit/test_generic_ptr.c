@@ -1,0 +1,307 @@
+/*
+ * test_generic_ptr - the generic-PTR classifier case by case: each IP
+ * encoding, tokens and server tokens, the built-in sender list, admin
+ * patterns and not_generic entries, pattern errors, and hostile input.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "generic_ptr.h"
+#include "strlist.h"
+#include "check.h"
+
+typedef struct tcase {
+    const char *name;
+    const char *ip;             /* NULL: classify without an address */
+    bool generic;
+    const char *reason_has;     /* substring the reason must contain, or NULL */
+} tcase;
+
+static const tcase cases[] = {
+    /* the brief's names */
+    {"c-24-61-36-227.hsd1.ma.comcast.net", "24.61.36.227", true,
+     "client IP 24.61.36.227 embedded as 24-61-36-227 in the first label"},
+    {"dsl.static851056487.ttnet.net.tr", "85.105.64.87", true,
+     "client IP 85.105.64.87 embedded as 851056487 in label 2"},
+    {"r186-49-230-196.dialup.adsl.anteldata.net", "186.49.230.196", true,
+     "embedded as 186-49-230-196"},
+    {"mail-wr1-f54.google.com", "209.85.221.54", false, "known mail sender domain google.com"},
+    {"a8-30.smtp-out.amazonses.com", "54.240.8.30", false,
+     "known mail sender domain amazonses.com"},
+    {"mail-db8eur05on2100.outbound.protection.outlook.com", "40.107.20.100", false,
+     "known mail sender domain outlook.com"},
+    /* encodings */
+    {"34.12.92.79.rev.sfr.net", "79.92.12.34", true, "embedded as 34.12.92.79"},
+    {"dslb-178-012-034-056.178.pools.vodafone-ip.de", "178.12.34.56", true,
+     "embedded as 178-012-034-056"},
+    {"syn-071-085-012-034.res.spectrum.com", "71.85.12.34", true, "embedded as 071-085-012-034"},
+    {"p57a1b2c3.dip0.t-ipconnect.de", "87.161.178.195", true, "embedded as 57a1b2c3"},
+    {"0x5da40c22.bynxx3.customer.tele.dk", "93.164.12.34", true, "embedded as 5da40c22"},
+    {"ool-c3a40c22.dyn.optonline.net", "34.12.164.195", true, "embedded as c3a40c22"},
+    {"chello062178012034.4.11.vie.surfer.at", "62.178.12.34", true,
+     "embedded as 062178012034"},
+    {"kd106154012034.au-net.ne.jp", "106.154.12.34", true, "embedded as 106154012034"},
+    {"host-1432961111.example-isp.net", "85.105.64.87", true, "embedded as 1432961111"},
+    {"180.sub-174-201-60.myvzw.com", "174.201.60.180", true, "client IP 174.201.60.180"},
+    {"host230.186-108-172.telecom.net.ar", "186.108.172.230", true, "client IP"},
+    {"modemcable046.114-131-66.mc.videotron.ca", "66.131.114.46", true,
+     "embedded as 046.114-131-66"},
+    {"host19-144-dynamic.22-79-r.retail.telecomitalia.it", "79.22.144.19", true,
+     "last two octets of client IP 79.22.144.19 embedded as 19-144"},
+    {"cust-64-87.dsl.example-isp.net", "85.105.64.87", true, "last two octets"},
+    {"adsl-105-64-87.example-isp.net", "85.105.64.87", true, "last three octets"},
+    /* IPv6 */
+    {"2a02-a45e-1234-1-abcd-ef01-2345-6789.fixed6.kpn.net",
+     "2a02:a45e:1234:1:abcd:ef01:2345:6789", true, "embedded as 2a02-a45e-1234-1-abcd"},
+    {"p200300c1e7123400b6b6fcfffe123456.dip0.t-ipconnect.de",
+     "2003:c1:e712:3400:b6b6:fcff:fe12:3456", true, "client IP 2003:c1:e712:3400"},
+    {"2001-db8-12-3400--1a.ipv6.example-isp.net", "2001:db8:12:3400::1a", true,
+     "embedded as 2001-db8-12-3400--1a"},
+    {"5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.1.0.0.d.c.b.a.8.b.d.0.1.0.0.2.ip6.example.net",
+     "2001:db8:abcd:12::5", true, "client IP"},
+    {"mail.example.org", "2001:db8:10::25", false, "no IP embedding or ISP token"},
+    /* partial matches alone are not enough */
+    {"a8-30.smtp-out.example-ses.com", "54.240.8.30", false, "with server token 'smtp'"},
+    {"mail-wr1-f54.example-mail.com", "209.85.221.54", false, NULL},
+    {"m64-87.example.com", "85.105.64.87", false, "only last two octets"},
+    /* a full address beats a server-ish first label only when nothing else speaks */
+    {"mail-85-105-64-87.example.com", "85.105.64.87", false, "server token 'mail'"},
+    /* without an address: tokens and shapes only */
+    {"c-24-61-36-227.hsd1.ma.comcast.net", NULL, true, "first label holds four numbers"},
+    {"pool-96-255-12-34.washdc.fios.verizon.net", NULL, true, NULL},
+    {"dynamic.pool.example-isp.net", NULL, true, "ISP token"},
+    {"aduz34.neoplus.adsl.tpnet.pl", NULL, true,
+     "ISP token 'adsl' in label 3, numbered first label"},
+    {"mail.python.org", NULL, false, "no IP embedding or ISP token"},
+    {"mx2.freebsd.org", NULL, false, "no IP embedding or ISP token"},
+    {"mail.dynamic-design.co.uk", NULL, false, "weak signs only (ISP token 'dynamic')"},
+    {"static.example-cdn.net", NULL, false, "weak signs only"},
+    /* the embedded address of another host: the name's shape still counts */
+    {"c-1-2-3-4.hsd1.ma.comcast.net", "85.105.64.87", true, NULL},
+    /* case and trailing dot */
+    {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
+    {"MAIL-WR1-F54.GOOGLE.COM.", NULL, false, "known mail sender domain google.com"},
+};
+
+static void test_table(void)
+{
+    char err[256], reason[256];
+    rdns_generic *g = rdns_generic_create(NULL, NULL, err, sizeof(err));
+
+    CHECK(g != NULL);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        const tcase *t = &cases[i];
+        rdns_addr ip;
+        bool got;
+
+        if (t->ip != NULL)
+            CHECK(rdns_addr_parse(t->ip, &ip));
+        got = rdns_generic_classify(g, t->name, t->ip ? &ip : NULL, reason, sizeof(reason));
+        if (got != t->generic || (t->reason_has && strstr(reason, t->reason_has) == NULL)) {
+            fprintf(stderr, "case %zu %s (%s): got %s \"%s\", want %s \"%s\"\n", i, t->name,
+                    t->ip ? t->ip : "no IP", got ? "generic" : "not generic", reason,
+                    t->generic ? "generic" : "not generic",
+                    t->reason_has ? t->reason_has : "");
+        }
+        CHECK(got == t->generic);
+        CHECK(reason[0] != '\0');
+        if (t->reason_has != NULL)
+            CHECK(strstr(reason, t->reason_has) != NULL);
+    }
+    rdns_generic_free(g);
+}
+
+static void test_admin_lists(void)
+{
+    rdns_strlist pats = {0}, nots = {0};
+    char err[256], reason[256];
+    rdns_addr ip;
+    rdns_generic *g;
+
+    rdns_strlist_add(&pats, "^mx\\d+\\.badhosting\\.example$");
+    rdns_strlist_add(&pats, "\\.cust\\.example-isp\\.net$");
+    rdns_strlist_add(&nots, "example-isp.net");             /* suffix */
+    rdns_strlist_add(&nots, ".friendly.example");           /* leading dot */
+    rdns_strlist_add(&nots, "~^relay[0-9]+\\.partner\\.example$");
+    g = rdns_generic_create(&pats, &nots, err, sizeof(err));
+    CHECK(g != NULL);
+    if (g == NULL)
+        return;
+
+    /* admin pattern makes a name generic; caseless */
+    CHECK(rdns_generic_classify(g, "MX12.badhosting.example", NULL, reason, sizeof(reason)));
+    CHECK_STR(reason, "matches admin pattern '^mx\\d+\\.badhosting\\.example$'");
+    /* not_generic suffix wins over a pattern and over a full embedded IP */
+    CHECK(rdns_addr_parse("85.105.64.87", &ip));
+    CHECK(!rdns_generic_classify(g, "85-105-64-87.cust.example-isp.net", &ip,
+                                 reason, sizeof(reason)));
+    CHECK_STR(reason, "matches not_generic 'example-isp.net'");
+    /* suffix matches at label boundaries only */
+    CHECK(rdns_generic_classify(g, "85-105-64-87.dsl.notexample-isp.net", &ip,
+                                reason, sizeof(reason)));
+    CHECK(!rdns_generic_classify(g, "dsl-85-105-64-87.pool.friendly.example", &ip,
+                                 reason, sizeof(reason)));
+    CHECK_STR(reason, "matches not_generic '.friendly.example'");
+    /* ~regex entry */
+    CHECK(!rdns_generic_classify(g, "relay7.partner.example", NULL, reason, sizeof(reason)));
+    CHECK_STR(reason, "matches not_generic pattern '^relay[0-9]+\\.partner\\.example$'");
+    CHECK(rdns_generic_classify(g, "dynamic-85-105-64-87.pool.partner.example", &ip,
+                                reason, sizeof(reason)));
+    /* an admin not_generic entry beats the built-in list too (order of reasons) */
+    rdns_generic_free(g);
+
+    /* a built-in sender is never generic, even against an admin pattern */
+    rdns_strlist_clear(&pats);
+    rdns_strlist_add(&pats, "amazonses");
+    g = rdns_generic_create(&pats, NULL, err, sizeof(err));
+    CHECK(g != NULL);
+    if (g != NULL) {
+        CHECK(!rdns_generic_classify(g, "a8-30.smtp-out.amazonses.com", NULL,
+                                     reason, sizeof(reason)));
+        CHECK_STR(reason, "known mail sender domain amazonses.com");
+        rdns_generic_free(g);
+    }
+
+    /* a bad regex: NULL and a message naming it */
+    rdns_strlist_clear(&pats);
+    rdns_strlist_add(&pats, "fine\\.example$");
+    rdns_strlist_add(&pats, "(unclosed");
+    err[0] = '\0';
+    g = rdns_generic_create(&pats, NULL, err, sizeof(err));
+    CHECK(g == NULL);
+    CHECK(strstr(err, "(unclosed") != NULL);
+    rdns_strlist_clear(&pats);
+    rdns_strlist_add(&nots, "~[z-a]");
+    err[0] = '\0';
+    g = rdns_generic_create(NULL, &nots, err, sizeof(err));
+    CHECK(g == NULL);
+    CHECK(strstr(err, "[z-a]") != NULL);
+    rdns_strlist_clear(&nots);
+    rdns_strlist_add(&nots, "");
+    g = rdns_generic_create(NULL, &nots, err, sizeof(err));
+    CHECK(g == NULL);
+    rdns_strlist_clear(&nots);
+
+    /* a catastrophic pattern hits the match limit and does not match */
+    rdns_strlist_add(&pats, "^(a+)+$");
+    g = rdns_generic_create(&pats, NULL, err, sizeof(err));
+    CHECK(g != NULL);
+    if (g != NULL) {
+        char evil[200];
+
+        memset(evil, 'a', 60);
+        strcpy(evil + 60, "b.example");
+        CHECK(!rdns_generic_classify(g, evil, NULL, reason, sizeof(reason)));
+        rdns_generic_free(g);
+    }
+    rdns_strlist_clear(&pats);
+}
+
+static void test_pattern_ok(void)
+{
+    char err[256];
+
+    CHECK(rdns_generic_pattern_ok("^dyn-\\d+\\.example\\.net$", err, sizeof(err)));
+    CHECK(rdns_generic_pattern_ok("(?:pool|dhcp)[.-]", err, sizeof(err)));
+    err[0] = '\0';
+    CHECK(!rdns_generic_pattern_ok("(unclosed", err, sizeof(err)));
+    CHECK(strstr(err, "(unclosed") != NULL);
+    CHECK(strstr(err, "offset") != NULL);
+    CHECK(!rdns_generic_pattern_ok("a{2,1}", err, sizeof(err)));
+    CHECK(!rdns_generic_pattern_ok("\\", err, sizeof(err)));
+    CHECK(!rdns_generic_pattern_ok("", err, sizeof(err)));
+    /* a tiny err buffer is cut, not overrun */
+    {
+        char small[8];
+
+        memset(small, 'x', sizeof(small));
+        CHECK(!rdns_generic_pattern_ok("(unclosed", small, sizeof(small)));
+        CHECK(memchr(small, '\0', sizeof(small)) != NULL);
+    }
+    CHECK(!rdns_generic_pattern_ok("(unclosed", NULL, 0));
+}
+
+static void test_odd_input(void)
+{
+    char err[256], reason[256], name[400];
+    rdns_addr ip;
+    rdns_generic *g = rdns_generic_create(NULL, NULL, err, sizeof(err));
+
+    CHECK(g != NULL);
+    CHECK(rdns_addr_parse("85.105.64.87", &ip));
+
+    CHECK(!rdns_generic_classify(g, "", &ip, reason, sizeof(reason)));
+    CHECK_STR(reason, "empty name");
+    CHECK(!rdns_generic_classify(g, ".", &ip, reason, sizeof(reason)));
+    CHECK_STR(reason, "empty name");
+
+    /* 255+ characters: not generic, reason says too long */
+    memset(name, 0, sizeof(name));
+    strcpy(name, "dsl-85-105-64-87.");
+    for (size_t i = strlen(name); i < 300; i++)
+        name[i] = (i % 10 == 9) ? '.' : 'a';
+    strcpy(name + 300, "example.net");
+    CHECK(!rdns_generic_classify(g, name, &ip, reason, sizeof(reason)));
+    CHECK(strstr(reason, "too long") != NULL);
+    /* exactly 253 characters plus a trailing dot is still a name */
+    memset(name, 0, sizeof(name));
+    strcpy(name, "dsl-85-105-64-87");
+    for (size_t i = strlen(name); i < 253 - 12; i++)
+        name[i] = (i % 20 == 0) ? '.' : 'b';
+    strcat(name, ".example.net");
+    CHECK(strlen(name) == 253);
+    strcat(name, ".");
+    CHECK(rdns_generic_classify(g, name, &ip, reason, sizeof(reason)));
+    CHECK(strstr(reason, "too long") == NULL);
+
+    /* 8-bit bytes and control characters: classified, never echoed */
+    CHECK(rdns_generic_classify(g, "dsl-85-105-64-87.\xff\xfe\r\n.example.net", &ip,
+                                reason, sizeof(reason)));
+    for (const char *p = reason; *p; p++)
+        CHECK((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
+    CHECK(!rdns_generic_classify(g, "\xc3\xa9t\xc3\xa9.example.org", NULL,
+                                 reason, sizeof(reason)));
+
+    /* only separators and digits */
+    CHECK(!rdns_generic_classify(g, "..--..", &ip, reason, sizeof(reason)));
+    CHECK(!rdns_generic_classify(g, "85.105.64.87", NULL, reason, sizeof(reason)) ||
+          strstr(reason, "four numbers") != NULL);
+
+    /* many labels and numbers: bounded work, no crash */
+    memset(name, 0, sizeof(name));
+    for (size_t i = 0; i + 2 < 253; i += 2) {
+        name[i] = '1';
+        name[i + 1] = '.';
+    }
+    name[252] = 'x';
+    (void)rdns_generic_classify(g, name, &ip, reason, sizeof(reason));
+    CHECK(reason[0] != '\0');
+
+    /* reason buffer: small or absent */
+    {
+        char small[10];
+
+        memset(small, 'x', sizeof(small));
+        CHECK(rdns_generic_classify(g, "dsl-85-105-64-87.example.net", &ip,
+                                    small, sizeof(small)));
+        CHECK(memchr(small, '\0', sizeof(small)) != NULL);
+        CHECK(rdns_generic_classify(g, "dsl-85-105-64-87.example.net", &ip, NULL, 0));
+    }
+
+    /* a NULL classifier still applies the built-in evidence */
+    CHECK(rdns_generic_classify(NULL, "dsl-85-105-64-87.example.net", &ip,
+                                reason, sizeof(reason)));
+    rdns_generic_free(g);
+    rdns_generic_free(NULL);
+}
+
+int main(void)
+{
+    test_table();
+    test_admin_lists();
+    test_pattern_ok();
+    test_odd_input();
+    CHECK_DONE();
+}
