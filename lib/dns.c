@@ -368,6 +368,14 @@ static bool dns_wait(int fd, short events, int64_t end)
     }
 }
 
+/* strerror(3) may share a buffer between threads; this does not. */
+static const char *dns_strerror(int err, char *buf, size_t len)
+{
+    if (strerror_r(err, buf, len) != 0)
+        snprintf(buf, len, "error %d", err);
+    return buf;
+}
+
 static int dns_socket(const dns_server *s, int type)
 {
     int fd = socket(s->sa.ss_family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -386,13 +394,14 @@ static dns_try_result dns_try_udp(const dns_server *s, const dns_question *q, in
 {
     int fd = dns_socket(s, SOCK_DGRAM);
     dns_try_result res = DNS_TRY_TIMEOUT;
+    char eb[64];
 
     if (fd < 0) {
-        snprintf(tr->last, sizeof(tr->last), "cannot reach %s: %s", s->text, strerror(errno));
+        snprintf(tr->last, sizeof(tr->last), "cannot reach %s: %s", s->text, dns_strerror(errno, eb, sizeof(eb)));
         return DNS_TRY_FAILED;
     }
     if (send(fd, q->wire, q->wirelen, 0) != (ssize_t)q->wirelen) {
-        snprintf(tr->last, sizeof(tr->last), "cannot send to %s: %s", s->text, strerror(errno));
+        snprintf(tr->last, sizeof(tr->last), "cannot send to %s: %s", s->text, dns_strerror(errno, eb, sizeof(eb)));
         close(fd);
         return DNS_TRY_FAILED;
     }
@@ -406,7 +415,7 @@ static dns_try_result dns_try_udp(const dns_server *s, const dns_question *q, in
                 continue;
             /* ICMP port unreachable comes back as ECONNREFUSED */
             snprintf(tr->last, sizeof(tr->last), "no DNS server at %s: %s", s->text,
-                     strerror(errno));
+                     dns_strerror(errno, eb, sizeof(eb)));
             res = DNS_TRY_FAILED;
             break;
         }
@@ -452,6 +461,7 @@ static dns_try_result dns_try_tcp(const dns_server *s, const dns_question *q, in
                                   uint8_t *buf, ldns_pkt **out, dns_trace *tr)
 {
     int fd = dns_socket(s, SOCK_STREAM);
+    char eb[64];
     uint8_t *msg;
     size_t len;
     int err = 0;
@@ -460,7 +470,7 @@ static dns_try_result dns_try_tcp(const dns_server *s, const dns_question *q, in
 
     if (fd < 0) {
         snprintf(tr->last, sizeof(tr->last), "cannot reach %s over TCP: %s", s->text,
-                 strerror(errno));
+                 dns_strerror(errno, eb, sizeof(eb)));
         return DNS_TRY_FAILED;
     }
     msg = rdns_malloc(q->wirelen + 2);
@@ -478,7 +488,7 @@ static dns_try_result dns_try_tcp(const dns_server *s, const dns_question *q, in
     if (!ok && err == 0)
         return DNS_TRY_TIMEOUT;
     if (!ok) {
-        snprintf(tr->last, sizeof(tr->last), "TCP to %s: %s", s->text, strerror(err));
+        snprintf(tr->last, sizeof(tr->last), "TCP to %s: %s", s->text, dns_strerror(err, eb, sizeof(eb)));
         return DNS_TRY_FAILED;
     }
     c = dns_reply_check(q, buf, len, &pkt);

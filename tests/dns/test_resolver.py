@@ -258,6 +258,14 @@ class Faults(Base):
             self.assertEqual(f.count(), 2)            # 1 + retries, no waiting
             self.assertLess(time.monotonic() - t0, 1.5)
 
+    def test_nobody_listening(self):
+        # ICMP port unreachable ends the try at once instead of a timeout
+        port = dnsfixture.free_port()
+        r = lookup("127.0.0.1:%d" % port, "host.rdns.test", "A", timeout=2000)
+        self.assertEqual(r["status"], "tempfail")
+        self.assertIn("refused", r["detail"].lower())
+        self.assertLess(r["elapsed_ms"], 500)
+
     def test_next_server_after_failure(self):
         for mode in ("servfail", "silent", "malformed"):
             f = self.fault(mode)
