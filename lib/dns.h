@@ -70,7 +70,7 @@ void rdns_dns_free(rdns_dns *dns);
 
 /* Looks up name/type, giving up at deadline (rdns_clock_ms() value; 0 for
  * the options' own limits only). Always returns an answer (never NULL);
- * its status is also the return value of rdns_dns_answer_status(). */
+ * its status field says what became of the question. */
 rdns_dns_answer *rdns_dns_lookup(rdns_dns *dns, const char *name,
                                  rdns_dns_type type, int64_t deadline);
 void rdns_dns_answer_free(rdns_dns_answer *ans);
