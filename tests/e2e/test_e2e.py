@@ -110,6 +110,7 @@ class Session:
         self.start = time.monotonic()
         self.smtp = smtplib.SMTP(timeout=60)
         self.replies = []
+        self.times = []         # seconds from connect to each reply
         self.greeting = self._keep(self.smtp.connect("127.0.0.1", port,
                                                      source_address=(source, 0)))
         self.helo = self._keep(self.smtp.ehlo(helo))
@@ -118,6 +119,7 @@ class Session:
         code, text = reply
         text = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
         self.replies.append((code, text))
+        self.times.append(time.monotonic() - self.start)
         return code, text
 
     def login(self):
@@ -196,24 +198,35 @@ class World:
             "never_reject": ["postmaster", "abuse"],
             "authserv_id": AUTHSERV_ID,
         }
-        self.milter = self._milter("rcpt", base)
-        self.milter_connect = self._milter("connect", dict(base, reject_stage="connect"))
-        self.port, self.port_connect = free_port(), free_port()
+        # One milter per reject_stage, each behind its own MTA listener;
+        # "rcpt" (the default stage) is the MTA's main listener and the one
+        # configured from the README snippet as is.
+        stages = {
+            "rcpt": base,
+            "helo": dict(base, reject_stage="helo"),
+            # No PTR alone reaches the threshold here, so the .20 client's
+            # verdict is known at connect.
+            "connect": dict(base, reject_stage="connect", weights={"ptr_none": THRESHOLD}),
+        }
+        ms = {st: self._milter(st, conf) for st, conf in stages.items()}
+        self.milter = ms["rcpt"]
+        self.ports = {st: free_port() for st in stages}
+        extra = [st for st in stages if st != "rcpt"]
         if self.mta_name == "postfix":
             self.auth = s.enter_context(authd.DovecotAuth(os.path.join(self.dir, "auth.sock")))
-            params = postfix_milter_params(self.milter.spec)
             self.mta = Postfix(os.path.join(self.dir, "postfix"), self.sink.port,
-                               [(self.port, {}),
-                                (self.port_connect, {"smtpd_milters": self.milter_connect.spec})],
-                               main_extra=params, auth_socket=self.auth.path)
+                               [(self.ports["rcpt"], {})]
+                               + [(self.ports[st], {"smtpd_milters": ms[st].spec}) for st in extra],
+                               main_extra=postfix_milter_params(self.milter.spec),
+                               auth_socket=self.auth.path)
         else:
             self.auth = s.enter_context(authd.SaslAuthd(os.path.join(self.dir, "saslauthd.sock")))
             self.mta = Sendmail(os.path.join(self.dir, "sendmail"), self.sink.port,
-                                [(self.port, "MTA", None),
-                                 (self.port_connect, "MTA-connect", ["rdns-connect"])],
-                                [("rdns-milter", sendmail_filter_line(self.milter.spec)),
-                                 ("rdns-connect", sendmail_filter_line(self.milter_connect.spec,
-                                                                       "rdns-connect"))],
+                                [(self.ports["rcpt"], "MTA", None)]
+                                + [(self.ports[st], "MTA-" + st, ["rdns-" + st]) for st in extra],
+                                [("rdns-milter", sendmail_filter_line(self.milter.spec))]
+                                + [("rdns-" + st, sendmail_filter_line(ms[st].spec, "rdns-" + st))
+                                   for st in extra],
                                 auth_socket=self.auth.path)
         os.makedirs(self.mta.dir, exist_ok=True)
         s.enter_context(self.mta)
@@ -266,9 +279,8 @@ class E2E(unittest.TestCase):
     def fail_with(self, what):
         self.fail("%s\n%s" % (what, self.world.diag()))
 
-    def session(self, source, helo, connect_stage=False):
-        w = self.world
-        return Session(w.port_connect if connect_stage else w.port, source, helo)
+    def session(self, source, helo, stage="rcpt"):
+        return Session(self.world.ports[stage], source, helo)
 
     def delivered(self, token, timeout=15.0):
         m = self.world.sink.wait_for(lambda d: token in (d.msg.get("Subject") or ""), timeout)
@@ -313,7 +325,8 @@ class E2E(unittest.TestCase):
         s.close()
         self.assertEqual([c for c, _ in r["rcpt"]], [250], r)
         self.assertEqual(r["data"][0], 250, r)
-        score, threshold, f = self.score_header(self.delivered(tok))
+        d = self.delivered(tok)
+        score, threshold, f = self.score_header(d)
         self.assertEqual(score, 0.0, f)
         self.assertEqual(threshold, THRESHOLD)
         self.assertEqual(f.get("iprev"), "pass", f)
@@ -338,27 +351,52 @@ class E2E(unittest.TestCase):
         self.assert_never_delivered(tok)
 
     def test_zombie_refused_at_connect_stage(self):
+        # The connect-stage milter weighs "no PTR" at the threshold, so the
+        # verdict is known at connect. The MTAs then answer the greeting
+        # with their own 554 and refuse every later command; Postfix shows
+        # the milter's 550 5.7.1 text at MAIL, Sendmail its own 5.0.0.
         tok = uuid.uuid4().hex
-        s = self.session(ZOMBIE, "localhost", connect_stage=True)
+        s = self.session(ZOMBIE, "localhost", stage="connect")
         r = s.send("zombie@good.test", ["postmaster@example.test"],
                    message(tok, "zombie@good.test"))
         s.close()
-        # Refused before any recipient is looked at: even postmaster is
-        # out of reach at this stage (that is why rcpt is the default).
-        first_5xx = next(((i, rep) for i, rep in enumerate(s.replies) if rep[0] >= 500), None)
-        if first_5xx is None:
-            self.fail_with("connect stage: nothing refused: %r" % s.replies)
-        self.assert_refusal(first_5xx[1])
-        self.assertLessEqual(first_5xx[0], 2, "refused only after MAIL FROM: %r" % s.replies)
+        print("\n[%s connect stage: %s]" % (ARGS.mta, [(c, t[:50]) for c, t in s.replies]),
+              file=sys.stderr)
+        if not 500 <= s.greeting[0] < 600:
+            self.fail_with("connect stage: greeting not refused: %r" % s.replies)
+        self.assertTrue(500 <= r["mail"][0] < 600, r)
         self.assertNotIn("data", r)
         self.assert_never_delivered(tok)
-        # The good client passes the same connect-stage listener.
-        tok2 = uuid.uuid4().hex
-        s = self.session(GOOD, "mail.good.test", connect_stage=True)
-        r = s.send("alice@good.test", ["user@example.test"], message(tok2))
+        self.assert_good_client_passes("connect")
+
+    def test_zombie_refused_at_helo_stage(self):
+        # reject_stage helo: the verdict (no PTR + HELO localhost) falls at
+        # HELO; both MTAs accept the EHLO itself and give the milter's
+        # 550 5.7.1 to MAIL FROM.
+        tok = uuid.uuid4().hex
+        s = self.session(ZOMBIE, "localhost", stage="helo")
+        r = s.send("zombie@good.test", ["postmaster@example.test"],
+                   message(tok, "zombie@good.test"))
+        s.close()
+        print("\n[%s helo stage: %s]" % (ARGS.mta, [(c, t[:50]) for c, t in s.replies]),
+              file=sys.stderr)
+        first_5xx = next(((i, rep) for i, rep in enumerate(s.replies) if rep[0] >= 500), None)
+        if first_5xx is None:
+            self.fail_with("helo stage: nothing refused: %r" % s.replies)
+        self.assertLessEqual(first_5xx[0], 2, "refused only after MAIL FROM: %r" % s.replies)
+        self.assert_refusal(r["mail"])
+        self.assertIn(ZOMBIE, r["mail"][1])
+        self.assertNotIn("data", r)
+        self.assert_never_delivered(tok)
+        self.assert_good_client_passes("helo")
+
+    def assert_good_client_passes(self, stage):
+        tok = uuid.uuid4().hex
+        s = self.session(GOOD, "mail.good.test", stage=stage)
+        r = s.send("alice@good.test", ["user@example.test"], message(tok))
         s.close()
         self.assertEqual(r.get("data", (0,))[0], 250, r)
-        self.assertEqual(self.score_header(self.delivered(tok2))[0], 0.0)
+        self.assertEqual(self.score_header(self.delivered(tok))[0], 0.0)
 
     def test_forged_header_removed(self):
         tok = uuid.uuid4().hex
@@ -451,8 +489,9 @@ class E2E(unittest.TestCase):
         s = self.session(SLOWDNS, "localhost")
         r = s.send("dave@slow.test", ["user@example.test"], message(tok, "dave@slow.test"))
         took = s.close()
-        print("\n[%s: session with a silent DNS server took %.2f s, replies %s]"
-              % (ARGS.mta, took, [c for c, _ in s.replies]), file=sys.stderr)
+        print("\n[%s: session with a silent DNS server took %.2f s; replies (code@s): %s]"
+              % (ARGS.mta, took, " ".join("%d@%.2f" % (c, t) for (c, _), t
+                                          in zip(s.replies, s.times))), file=sys.stderr)
         bad = [rep for rep in s.replies if rep[0] >= 500]
         if bad:
             self.fail_with("DNS trouble turned into a 5xx: %r" % bad)
