@@ -1,0 +1,520 @@
+#!/usr/bin/env python3
+"""
+NAME
+    run_milter_tests.py - rdns-milter driven through the milter protocol
+
+SYNOPSIS
+    run_milter_tests.py --milter PATH CASE...
+
+DESCRIPTION
+    Starts NSD (tests/dns/dnsfixture.py) serving tests/milter/zones, writes a
+    config whose dns.resolvers point at it, starts `rdns-milter -f -c CONF
+    -s unix:SOCK`, and runs each CASE:
+
+    t-NAME.lua   a miltertest script. It gets MILTER_SOCKET, MILTER_LOG (the
+                 daemon's stderr), MILTER_PID, MILTER_CONF and MILTER_DIR in
+                 its environment. Comment lines at the top configure the run:
+                   -- config: KEY: VALUE   a top-level config key for this run
+                   -- log: REGEX           the log must match (re.search)
+                   -- nolog: REGEX         the log must not match
+                 The script must exit 0; then SIGTERM must stop the daemon
+                 with exit 0, removing its socket and pid file, with no
+                 sanitizer report in its log.
+    builtin:NAME one of the Python cases below (config-test, usage, sighup,
+                 tcp-nodelay).
+
+    Everything listens on loopback; the addresses in the zones are data.
+"""
+
+import argparse
+import ctypes
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "dns"))
+import dnsfixture  # noqa: E402
+
+ZONES = [os.path.join(HERE, "zones", z) for z in sorted(os.listdir(os.path.join(HERE, "zones")))
+         if z.endswith(".zone")]
+MILTERTEST = shutil.which("miltertest") or "/usr/bin/miltertest"
+SANITIZER = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error:")
+
+
+class Fail(Exception):
+    pass
+
+
+def base_config(resolver, sockdir):
+    """Top-level key -> YAML text; a script's '-- config:' lines replace keys."""
+    return {
+        "dns": "dns:\n  resolvers: [\"%s\"]\n  timeout_ms: 1000\n  retries: 1\n"
+               "  budget_ms: 5000\n" % resolver,
+        "trusted_networks": "trusted_networks: []",
+        "authserv_id": "authserv_id: mx.milter.test",
+        "milter": "milter:\n  socket: \"unix:%s/milter.sock\"\n  pid_file: \"%s/milter.pid\"\n"
+                  "  user: \"\"\n" % (sockdir, sockdir),
+    }
+
+
+def write_config(path, cfg):
+    with open(path, "w") as f:
+        f.write("\n".join(cfg.values()) + "\n")
+
+
+class Milter:
+    """rdns-milter -f on a socket in its own directory."""
+
+    def __init__(self, binary, conf, workdir, socket_spec=None):
+        self.binary = binary
+        self.conf = conf
+        self.dir = workdir
+        self.sock = os.path.join(workdir, "milter.sock")
+        self.spec = socket_spec or "unix:" + self.sock
+        self.log = os.path.join(workdir, "milter.log")
+        self.pidfile = os.path.join(workdir, "milter.pid")
+        self.proc = None
+
+    def start(self):
+        logf = open(self.log, "w")
+        self.proc = subprocess.Popen([self.binary, "-f", "-c", self.conf, "-s", self.spec],
+                                     stdin=subprocess.DEVNULL, stdout=logf, stderr=logf)
+        logf.close()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise Fail("rdns-milter exited %d at start:\n%s" % (self.proc.returncode,
+                                                                      self.read_log()))
+            if "listening on" in self.read_log():
+                return self
+            time.sleep(0.02)
+        raise Fail("rdns-milter did not start:\n" + self.read_log())
+
+    def read_log(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        """SIGTERM: exit 0, socket and pid file gone."""
+        p, self.proc = self.proc, None
+        if p is None:
+            return
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+        try:
+            rc = p.wait(15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            raise Fail("rdns-milter did not stop within 15 s of SIGTERM")
+        if rc != 0:
+            raise Fail("rdns-milter exited %d after SIGTERM:\n%s" % (rc, self.read_log()[-3000:]))
+        if self.spec.startswith("unix:") and os.path.exists(self.sock):
+            raise Fail("socket %s left behind" % self.sock)
+        if os.path.exists(self.pidfile):
+            raise Fail("pid file %s left behind" % self.pidfile)
+        if SANITIZER.search(self.read_log()):
+            raise Fail("sanitizer report:\n" + self.read_log()[-4000:])
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
+def script_directives(path):
+    cfg, want, unwanted = {}, [], []
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^--\s*(config|log|nolog):\s?(.*?)\s*$", line)
+            if not m:
+                continue
+            kind, arg = m.groups()
+            if kind == "config":
+                key = arg.split(":", 1)[0].strip()
+                cfg[key] = arg
+            elif kind == "log":
+                want.append(arg)
+            else:
+                unwanted.append(arg)
+    return cfg, want, unwanted
+
+
+def run_miltertest(script, milter, timeout=60):
+    env = dict(os.environ, MILTER_TESTDIR=HERE, MILTER_SOCKET=milter.spec, MILTER_LOG=milter.log,
+               MILTER_PID=str(milter.proc.pid), MILTER_CONF=milter.conf, MILTER_DIR=milter.dir)
+    r = subprocess.run([MILTERTEST, "-s", script], env=env, capture_output=True, text=True,
+                       timeout=timeout)
+    if r.returncode != 0:
+        raise Fail("miltertest %s exited %d\nstdout:\n%s\nstderr:\n%s\nmilter log:\n%s"
+                   % (os.path.basename(script), r.returncode, r.stdout[-3000:], r.stderr[-3000:],
+                      milter.read_log()[-4000:]))
+    return r
+
+
+def case_lua(args, ns, name):
+    script = os.path.join(HERE, name)
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    try:
+        cfg = base_config(ns.resolver, work)
+        over, want, unwanted = script_directives(script)
+        cfg.update(over)
+        conf = os.path.join(work, "rdns-milter.yaml")
+        write_config(conf, cfg)
+        m = Milter(args.milter, conf, work).start()
+        try:
+            run_miltertest(script, m)
+        finally:
+            if m.proc is not None:
+                try:
+                    m.stop()
+                except Fail:
+                    m.kill()
+                    raise
+        log = m.read_log()
+        for rx in want:
+            if not re.search(rx, log, re.M):
+                raise Fail("log does not match %r:\n%s" % (rx, log[-4000:]))
+        for rx in unwanted:
+            if re.search(rx, log, re.M):
+                raise Fail("log matches %r:\n%s" % (rx, log[-4000:]))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# ---- builtin cases ----------------------------------------------------------
+
+def builtin_usage(args, ns):
+    r = subprocess.run([args.milter, "-x"], capture_output=True, text=True)
+    if r.returncode != 2 or "usage: rdns-milter" not in r.stderr or r.stdout:
+        raise Fail("bad option: rc %d stdout %r stderr %r" % (r.returncode, r.stdout, r.stderr))
+    r = subprocess.run([args.milter, "extra"], capture_output=True, text=True)
+    if r.returncode != 2 or "usage:" not in r.stderr:
+        raise Fail("extra argument: rc %d stderr %r" % (r.returncode, r.stderr))
+    r = subprocess.run([args.milter, "-V"], capture_output=True, text=True)
+    if r.returncode != 0 or not re.match(r"rdns-milter \d+\.\d+", r.stdout):
+        raise Fail("-V: rc %d stdout %r" % (r.returncode, r.stdout))
+    r = subprocess.run([args.milter, "-h"], capture_output=True, text=True)
+    if r.returncode != 0 or "usage: rdns-milter" not in r.stdout:
+        raise Fail("-h: rc %d stdout %r" % (r.returncode, r.stdout))
+
+
+def builtin_config_test(args, ns):
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    try:
+        good = os.path.join(work, "good.yaml")
+        write_config(good, base_config(ns.resolver, work))
+        r = subprocess.run([args.milter, "-t", "-c", good], capture_output=True, text=True)
+        if r.returncode != 0 or r.stderr:
+            raise Fail("-t good: rc %d stderr %r" % (r.returncode, r.stderr))
+        bad = os.path.join(work, "bad.yaml")
+        with open(bad, "w") as f:
+            f.write("threshold: 7.0\nreject_stage: rcpt\nthreshhold: 5\n")
+        r = subprocess.run([args.milter, "-t", "-c", bad], capture_output=True, text=True)
+        if r.returncode != 2 or not re.match(re.escape(bad) + r":3: \S", r.stderr):
+            raise Fail("-t bad: rc %d stderr %r" % (r.returncode, r.stderr))
+        r = subprocess.run([args.milter, "-t", "-c", os.path.join(work, "missing.yaml")],
+                           capture_output=True, text=True)
+        if r.returncode != 2 or "missing.yaml" not in r.stderr:
+            raise Fail("-t missing file: rc %d stderr %r" % (r.returncode, r.stderr))
+        # Starting (not -t) with a broken config fails the same way.
+        r = subprocess.run([args.milter, "-f", "-c", bad], capture_output=True, text=True,
+                           timeout=10)
+        if r.returncode != 2 or not r.stderr.startswith(bad + ":3: "):
+            raise Fail("start with bad config: rc %d stderr %r" % (r.returncode, r.stderr))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+SIGHUP_SCRIPT = """
+-- One bad client, whose fate shows which threshold is live.
+local conn = mt.connect(os.getenv("MILTER_SOCKET"), 40, 0.25)
+assert(conn, "connect")
+assert(mt.conninfo(conn, "zombie", "203.0.113.66") == nil)
+assert(mt.getreply(conn) == SMFIR_CONTINUE)
+assert(mt.helo(conn, "localhost") == nil)
+assert(mt.mailfrom(conn, "<a@good.milter.test>") == nil)
+assert(mt.rcptto(conn, "<user@good.milter.test>") == nil)
+local want = os.getenv("EXPECT")
+if want == "reject" then
+  assert(mt.getreply(conn) == SMFIR_REPLYCODE, "expected a 550 at RCPT")
+else
+  assert(mt.getreply(conn) == SMFIR_CONTINUE, "expected RCPT accepted")
+end
+mt.disconnect(conn)
+"""
+
+
+def builtin_sighup(args, ns):
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    try:
+        cfg = base_config(ns.resolver, work)
+        conf = os.path.join(work, "rdns-milter.yaml")
+        write_config(conf, cfg)
+        script = os.path.join(work, "t-hup.lua")
+        with open(script, "w") as f:
+            f.write(SIGHUP_SCRIPT)
+        m = Milter(args.milter, conf, work).start()
+        try:
+            os.environ["EXPECT"] = "reject"
+            run_miltertest(script, m)
+            # A broken file: logged with file:line, the old config stays.
+            with open(conf, "w") as f:
+                f.write("threshold: 50\nweights:\n  no_such_check: 1\n")
+            m.proc.send_signal(signal.SIGHUP)
+            wait_log(m, re.escape(conf) + r":3: .*keeping the running configuration")
+            if m.proc.poll() is not None:
+                raise Fail("SIGHUP stopped the daemon:\n" + m.read_log())
+            run_miltertest(script, m)           # still threshold 7: refused
+            # A good file with a high threshold: the same client now passes.
+            cfg["threshold"] = "threshold: 50"
+            write_config(conf, cfg)
+            m.proc.send_signal(signal.SIGHUP)
+            wait_log(m, r"configuration reloaded from " + re.escape(conf))
+            os.environ["EXPECT"] = "accept"
+            run_miltertest(script, m)
+            # Several signals in a row: none of them may stop the filter.
+            for _ in range(5):
+                m.proc.send_signal(signal.SIGHUP)
+                time.sleep(0.05)
+            time.sleep(0.3)
+            if m.proc.poll() is not None:
+                raise Fail("repeated SIGHUP stopped the daemon:\n" + m.read_log())
+            run_miltertest(script, m)
+            m.stop()
+        finally:
+            m.kill()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def wait_log(m, rx, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if re.search(rx, m.read_log(), re.M):
+            return
+        time.sleep(0.02)
+    raise Fail("log never matched %r:\n%s" % (rx, m.read_log()[-3000:]))
+
+
+# TCP_NODELAY is checked from outside: pidfd_getfd(2) copies the daemon's
+# socket into this process, where getsockopt can read the option.
+SYS_PIDFD_GETFD = {"x86_64": 438, "aarch64": 438}
+
+
+def peer_fd_nodelay(pid, inode):
+    libc = ctypes.CDLL(None, use_errno=True)
+    nr = SYS_PIDFD_GETFD.get(os.uname().machine)
+    if nr is None:
+        raise Fail("pidfd_getfd: unknown syscall number on " + os.uname().machine)
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if target != "socket:[%d]" % inode:
+            continue
+        pidfd = os.pidfd_open(pid)
+        try:
+            mine = libc.syscall(nr, pidfd, int(fd), 0)
+            if mine < 0:
+                raise Fail("pidfd_getfd: errno %d" % ctypes.get_errno())
+            s = socket.socket(fileno=mine)
+            try:
+                return s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+            finally:
+                s.close()
+        finally:
+            os.close(pidfd)
+    raise Fail("socket inode %d not found in /proc/%d/fd" % (inode, pid))
+
+
+def tcp_inodes(port, state):
+    """Inodes of IPv4 TCP sockets with local port and state ("0A" listen, "01" established)."""
+    out = []
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for line in f:
+            parts = line.split()
+            lport = int(parts[1].split(":")[1], 16)
+            if lport == port and parts[3] == state:
+                out.append(int(parts[9]))
+    return out
+
+
+def builtin_tcp_nodelay(args, ns):
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    try:
+        port = dnsfixture.free_port()
+        conf = os.path.join(work, "rdns-milter.yaml")
+        write_config(conf, base_config(ns.resolver, work))
+        # Postfix's spelling inet:HOST:PORT, which the daemon translates.
+        m = Milter(args.milter, conf, work, socket_spec="inet:127.0.0.1:%d" % port).start()
+        try:
+            if "TCP_NODELAY set" not in m.read_log():
+                raise Fail("no TCP_NODELAY log line:\n" + m.read_log())
+            listen = tcp_inodes(port, "0A")
+            if len(listen) != 1:
+                raise Fail("expected one listening socket on %d, got %r" % (port, listen))
+            if not peer_fd_nodelay(m.proc.pid, listen[0]):
+                raise Fail("listening socket has no TCP_NODELAY")
+            # An accepted connection inherits it (that is what matters).
+            c = socket.create_connection(("127.0.0.1", port), timeout=5)
+            try:
+                deadline = time.monotonic() + 5
+                accepted = []
+                while not accepted and time.monotonic() < deadline:
+                    # The daemon's side: local port == milter port, established.
+                    accepted = [i for i in tcp_inodes(port, "01")
+                                if i != 0 and inode_in_pid(m.proc.pid, i)]
+                    time.sleep(0.02)
+                if not accepted:
+                    raise Fail("accepted socket not found")
+                if not peer_fd_nodelay(m.proc.pid, accepted[0]):
+                    raise Fail("accepted socket has no TCP_NODELAY")
+            finally:
+                c.close()
+            # And the filter works over TCP.
+            script = os.path.join(HERE, "t-good.lua")
+            m.spec = "inet:%d@127.0.0.1" % port
+            run_miltertest(script, m)
+            m.stop()
+        finally:
+            m.kill()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def inode_in_pid(pid, inode):
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            if os.readlink("/proc/%d/fd/%s" % (pid, fd)) == "socket:[%d]" % inode:
+                return True
+        except OSError:
+            pass
+    return False
+
+
+# ---- a minimal MTA side of the milter protocol, to read reply texts --------
+# (miltertest shows only the reply code of SMFIR_REPLYCODE, not its text)
+
+def mt_send(sock, cmd, data=b""):
+    sock.sendall(struct.pack("!I", len(data) + 1) + cmd + data)
+
+
+def mt_recv(sock):
+    def exact(n):
+        buf = b""
+        while len(buf) < n:
+            chunk = sock.recv(n - len(buf))
+            if not chunk:
+                raise Fail("milter closed the connection")
+            buf += chunk
+        return buf
+    (n,) = struct.unpack("!I", exact(4))
+    pkt = exact(n)
+    return pkt[:1], pkt[1:]
+
+
+def mt_dialogue(path, ip, helo, sender, rcpt):
+    """Returns [(cmd, data)] of the replies to connect, HELO, MAIL, RCPT."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(20)
+    s.connect(path)
+    try:
+        mt_send(s, b"O", struct.pack("!III", 6, 0x1FF, 0x1FFFFF))
+        cmd, _ = mt_recv(s)
+        if cmd != b"O":
+            raise Fail("negotiation reply %r" % cmd)
+        out = []
+        fam = b"6" if ":" in ip else b"4"
+        steps = [(b"C", b"client\0" + fam + struct.pack("!H", 25) + ip.encode() + b"\0"),
+                 (b"H", helo.encode() + b"\0"), (b"M", sender.encode() + b"\0"),
+                 (b"R", rcpt.encode() + b"\0")]
+        for cmd, data in steps:
+            mt_send(s, cmd, data)
+            out.append(mt_recv(s))
+            if out[-1][0] != b"c":
+                break
+        mt_send(s, b"Q")
+        return out
+    finally:
+        s.close()
+
+
+def builtin_reply_text(args, ns):
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    try:
+        cfg = base_config(ns.resolver, work)
+        cfg["reject_reply"] = ('reject_reply: "100% sure: %{ip} ptr=%{ptr} helo=%{helo} '
+                               'score=%{score}/%{threshold} why: %{reasons}"')
+        cfg["tempfail_reply"] = 'tempfail_reply: "try later %{ip}"'
+        conf = os.path.join(work, "rdns-milter.yaml")
+        write_config(conf, cfg)
+        m = Milter(args.milter, conf, work).start()
+        try:
+            r = mt_dialogue(m.sock, "203.0.113.66", "local%host", "<x@good.milter.test>",
+                            "<user@example.milter.test>")
+            if [c for c, _ in r] != [b"c", b"c", b"c", b"y"]:
+                raise Fail("replies %r" % r)
+            text = r[-1][1].rstrip(b"\0").decode()
+            want = ("550 5.7.1 100%% sure: 203.0.113.66 ptr=none helo=local%%host "
+                    "score=8.0/7.0 why: ptr_none: ")
+            if not text.startswith(want):
+                raise Fail("reply %r does not start with %r" % (text, want))
+            if "; helo_not_fqdn: " not in text or len(text) > 512 or re.search(r"[^ -~]", text):
+                raise Fail("reply %r" % text)
+            # every '%' doubled for smfi_setreply: no single '%' remains
+            if re.search(r"(?<!%)%(?!%)", text.replace("%%", "")):
+                raise Fail("single %% in %r" % text)
+            m.stop()
+        finally:
+            m.kill()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+BUILTINS = {
+    "usage": builtin_usage,
+    "config-test": builtin_config_test,
+    "sighup": builtin_sighup,
+    "tcp-nodelay": builtin_tcp_nodelay,
+    "reply-text": builtin_reply_text,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--milter", required=True)
+    ap.add_argument("cases", nargs="+")
+    args = ap.parse_args()
+    args.milter = os.path.abspath(args.milter)
+    failed = 0
+    with dnsfixture.NSD(ZONES) as ns:
+        for case in args.cases:
+            try:
+                if case.startswith("builtin:"):
+                    BUILTINS[case[8:]](args, ns)
+                else:
+                    case_lua(args, ns, case)
+                print("ok   %s" % case)
+            except (Fail, subprocess.TimeoutExpired, AssertionError) as e:
+                failed += 1
+                print("FAIL %s: %s" % (case, e))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

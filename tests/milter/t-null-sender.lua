@@ -1,0 +1,13 @@
+-- The null sender <> (bounces) is never penalised.
+-- log: client=203\.0\.113\.10 .*from=<> score=0\.0/7\.0 action=accept stage=eom
+dofile(os.getenv("MILTER_TESTDIR") .. "/common.lua")
+
+local conn = open_conn()
+step(conn, "conninfo", SMFIR_CONTINUE, "mail.good.milter.test", "203.0.113.10")
+step(conn, "helo", SMFIR_CONTINUE, "mail.good.milter.test")
+step(conn, "mailfrom", SMFIR_CONTINUE, "<>")
+step(conn, "rcptto", SMFIR_CONTINUE, "<user@example.milter.test>")
+check(mt.eom(conn) == nil, "eom")
+expect_header(conn, "X-RDNS-Score",
+  "0.0/7.0 iprev=pass ptr=mail.good.milter.test hits=none action=accept")
+mt.disconnect(conn)
