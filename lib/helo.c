@@ -207,22 +207,6 @@ rdns_helo_kind rdns_helo_parse(const char *helo, size_t len, rdns_addr *lit,
     return helo_parse_name(buf, why, whylen);
 }
 
-/* Records a temporary DNS failure, keeping what others noted before. */
-static void helo_temperror(rdns_score *s, const char *note)
-{
-    char buf[HELO_TEMPERROR_MAX];
-    const char *prev = rdns_score_detail(s, RDNS_CHECK_DNS_TEMPERROR);
-
-    if (rdns_score_state(s, RDNS_CHECK_DNS_TEMPERROR) == RDNS_CHECK_HIT
-        && prev[0] != '\0') {
-        if (strstr(prev, note) != NULL)
-            return;
-        helo_fmt(buf, sizeof(buf), "%s; %s", prev, note);
-        note = buf;
-    }
-    rdns_score_set(s, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_HIT, note, NULL);
-}
-
 /* Address as the HELO literal that would name it. */
 static void helo_literal_text(const rdns_addr *a, char *buf, size_t len)
 {
@@ -288,7 +272,7 @@ static rdns_dns_status helo_lookup(rdns_score *s, rdns_dns *dns, const char *nam
         helo_fmt(note, sizeof(note), "%s lookup of HELO name %s: %s",
                  rdns_dns_type_str(type), shown,
                  why[0] ? why : "temporary failure");
-        helo_temperror(s, note);
+        rdns_score_temperror(s, note);
     }
     rdns_dns_answer_free(ans);
     return st;

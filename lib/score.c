@@ -15,6 +15,8 @@
 
 #include "mem.h"
 
+#define SCORE_TEMPERROR_MAX 320         /* dns_temperror detail, all notes */
+
 static const struct {
     const char *name;
     double weight;
@@ -88,6 +90,20 @@ void rdns_score_set(rdns_score *s, rdns_check c, rdns_check_state st,
     s->c[c].state = st;
     s->c[c].detail = rdns_strdup(detail ? detail : "");
     s->c[c].fix = fix ? rdns_strdup(fix) : NULL;
+}
+
+void rdns_score_temperror(rdns_score *s, const char *note)
+{
+    char buf[SCORE_TEMPERROR_MAX];
+    const char *prev = rdns_score_detail(s, RDNS_CHECK_DNS_TEMPERROR);
+
+    if (s->c[RDNS_CHECK_DNS_TEMPERROR].state == RDNS_CHECK_HIT && prev[0] != '\0') {
+        if (strstr(prev, note) != NULL)
+            return;
+        snprintf(buf, sizeof(buf), "%s; %s", prev, note);
+        note = buf;
+    }
+    rdns_score_set(s, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_HIT, note, NULL);
 }
 
 rdns_check_state rdns_score_state(const rdns_score *s, rdns_check c)

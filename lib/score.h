@@ -61,6 +61,9 @@ void rdns_score_clear(rdns_score *s);
  * already be sanitised. Setting a check again replaces it. */
 void rdns_score_set(rdns_score *s, rdns_check c, rdns_check_state st,
                     const char *detail, const char *fix);
+/* Marks dns_temperror HIT with note appended to the notes earlier lookups
+ * left (a note already there is not repeated; the whole is bounded). */
+void rdns_score_temperror(rdns_score *s, const char *note);
 rdns_check_state rdns_score_state(const rdns_score *s, rdns_check c);
 const char *rdns_score_detail(const rdns_score *s, rdns_check c); /* "" if none */
 const char *rdns_score_fix(const rdns_score *s, rdns_check c);    /* NULL if none */

@@ -253,22 +253,6 @@ static bool sender_has_8bit(const char *s)
     return false;
 }
 
-/* Records a temporary DNS failure, keeping what others noted before. */
-static void sender_temperror(rdns_score *s, const char *note)
-{
-    char buf[SENDER_TEMPERROR_MAX];
-    const char *prev = rdns_score_detail(s, RDNS_CHECK_DNS_TEMPERROR);
-
-    if (rdns_score_state(s, RDNS_CHECK_DNS_TEMPERROR) == RDNS_CHECK_HIT
-        && prev[0] != '\0') {
-        if (strstr(prev, note) != NULL)
-            return;
-        sender_fmt(buf, sizeof(buf), "%s; %s", prev, note);
-        note = buf;
-    }
-    rdns_score_set(s, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_HIT, note, NULL);
-}
-
 /* One lookup's status; a TEMPFAIL is recorded in dns_temperror. With
  * null_mx, also reports whether an MX answer was the null MX. */
 static rdns_dns_status sender_lookup(rdns_score *s, rdns_dns *dns,
@@ -289,7 +273,7 @@ static rdns_dns_status sender_lookup(rdns_score *s, rdns_dns *dns,
         sender_fmt(note, sizeof(note), "%s lookup of MAIL FROM domain %s: %s",
                    rdns_dns_type_str(type), shown,
                    why[0] ? why : "temporary failure");
-        sender_temperror(s, note);
+        rdns_score_temperror(s, note);
     }
     rdns_dns_answer_free(ans);
     return st;
