@@ -5,7 +5,8 @@ NAME
 DESCRIPTION
     Postfix(workdir, sink_port, listeners, main_extra) writes its own
     main.cf and master.cf under workdir (config, queue and data directories
-    all private), then runs `postfix -c DIR start-fg` in the foreground, so
+    all private), runs `postfix -c DIR check` (which also makes the queue
+    directories), then Postfix's `master -c DIR -d` in the foreground, so
     the test owns the master's process id and stops it by that id. The
     system's own Postfix (Debian "No configuration") is never touched.
 
@@ -30,6 +31,7 @@ import subprocess
 import time
 
 POSTFIX = shutil.which("postfix") or "/usr/sbin/postfix"
+MASTER = "/usr/lib/postfix/sbin/master"     # Debian's daemon_directory
 
 MASTER_CF = """\
 # service type  private unpriv  chroot  wakeup  maxproc command
@@ -165,8 +167,12 @@ class Postfix:
                            capture_output=True, text=True, timeout=60)
         if r.returncode != 0:
             raise RuntimeError("postfix check failed:\n%s%s" % (r.stdout, r.stderr))
-        errf = open(os.path.join(self.dir, "start-fg.out"), "w")
-        self.proc = subprocess.Popen([POSTFIX, "-c", self.conf, "start-fg"], env=env,
+        errf = open(os.path.join(self.dir, "master.out"), "w")
+        # master itself, not `postfix start-fg`: that runs master as a
+        # grandchild (postfix -> postfix-script -> master -s), which a
+        # signal to our child never reaches. master -d stays in the
+        # foreground, so this pid is the master's own.
+        self.proc = subprocess.Popen([MASTER, "-c", self.conf, "-d"], env=env,
                                      stdin=subprocess.DEVNULL, stdout=errf, stderr=errf)
         errf.close()
         for port, _ in self.listeners:
@@ -178,7 +184,7 @@ class Postfix:
 
     def tail(self, n=4000):
         out = ""
-        for name in ("start-fg.out", "maillog"):
+        for name in ("master.out", "maillog"):
             try:
                 with open(os.path.join(self.dir, name), errors="replace") as f:
                     out += "--- %s\n%s" % (name, f.read()[-n:])
@@ -199,8 +205,7 @@ class Postfix:
         if p is None:
             return
         if p.poll() is None:
-            # start-fg runs master in the foreground in this very process
-            # (it execs); SIGTERM makes master stop its children and exit.
+            # SIGTERM: master stops its children and exits.
             p.send_signal(signal.SIGTERM)
             try:
                 p.wait(15)
