@@ -167,7 +167,8 @@ static void eval_set_temperror(rdns_eval *ev)
             return;
         }
     }
-    rdns_score_set(ev->card, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_CLEAR, "", NULL);
+    rdns_score_set(ev->card, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_CLEAR,
+                   "every lookup was answered", NULL);
 }
 
 /* After a helo/sender module ran: take its dns_temperror into the stage. */

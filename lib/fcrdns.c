@@ -55,10 +55,10 @@ static void fcrdns_reason(char *buf, size_t len, const char *name, const char *t
     rdns_sanitize(n, sizeof(n), name, strlen(name));
     switch (a->status) {
     case RDNS_DNS_NXDOMAIN:
-        fcrdns_fmt(buf, len, "PTR %s does not exist (NXDOMAIN)", n);
+        fcrdns_fmt(buf, len, "PTR name %s has no %s record (NXDOMAIN)", n, tname);
         break;
     case RDNS_DNS_NODATA:
-        fcrdns_fmt(buf, len, "PTR %s has no %s record", n, tname);
+        fcrdns_fmt(buf, len, "PTR name %s has no %s record (NODATA)", n, tname);
         break;
     case RDNS_DNS_TEMPFAIL:
         fcrdns_fmt(buf, len, "%s lookup of %s failed: %s", tname, n, a->detail);
@@ -67,7 +67,7 @@ static void fcrdns_reason(char *buf, size_t len, const char *name, const char *t
         char other[RDNS_ADDR_STRLEN];
 
         rdns_addr_format(&a->addrs[0], other, sizeof(other));
-        fcrdns_fmt(buf, len, "PTR %s resolves to %s%s, not %s", n, other,
+        fcrdns_fmt(buf, len, "PTR name %s resolves to %s%s, not %s", n, other,
                  a->naddrs > 1 ? " and others" : "", ip);
         break;
     }

@@ -348,7 +348,7 @@ class Iprev(Base):
         r = fcrdns(self.ns, "192.0.2.2")
         self.assertEqual(r["result"], "fail")
         self.assertIsNone(r["verified"])
-        self.assertEqual(r["detail"], "PTR noaddr.rdns.test has no A record")
+        self.assertEqual(r["detail"], "PTR name noaddr.rdns.test has no A record (NODATA)")
 
     def test_fail_ptr_name_nxdomain(self):
         r = fcrdns(self.ns, "192.0.2.8")
