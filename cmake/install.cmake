@@ -100,7 +100,11 @@ endif()
 file(READ "${RDNS_SOURCE_DIR}/etc/rdns-milter.service" rdns_unit)
 string(REPLACE "/usr/sbin/rdns-milter" "${rdns_sbin}/rdns-milter" rdns_unit "${rdns_unit}")
 string(REPLACE "/etc/rdns-milter/" "${rdns_confdir}/" rdns_unit "${rdns_unit}")
-file(WRITE "${RDNS_BINARY_DIR}/install/rdns-milter.service" "${rdns_unit}")
+# One scratch file per destination: installs may run side by side.
+string(MD5 rdns_key "$ENV{DESTDIR}${rdns_unitdir}")
+set(rdns_tmp "${RDNS_BINARY_DIR}/install/rdns-milter.service.${rdns_key}")
+file(WRITE "${rdns_tmp}" "${rdns_unit}")
 file(INSTALL DESTINATION "${rdns_unitdir}" TYPE FILE
-     FILES "${RDNS_BINARY_DIR}/install/rdns-milter.service")
+     RENAME rdns-milter.service FILES "${rdns_tmp}")
+file(REMOVE "${rdns_tmp}")
 ]])
