@@ -417,7 +417,7 @@ class Iprev(Base):
     def test_ipv6_ptr_name_with_only_a(self):
         r = fcrdns(self.ns, "2001:db8::2")
         self.assertEqual(r["result"], "fail")
-        self.assertEqual(r["detail"], "PTR v6onlya.rdns.test has no AAAA record")
+        self.assertEqual(r["detail"], "PTR name v6onlya.rdns.test has no AAAA record (NODATA)")
 
     def test_dual_stack_name_confirms_both_families(self):
         # 2001:db8::10 PTR host.rdns.test, which has A and AAAA ::10
