@@ -30,9 +30,16 @@
  *   Results are bounded: at most DNS_MAX_RECORDS records are kept, names
  *   longer than RDNS_NAME_MAX in presentation form are dropped, and replies
  *   are read into a buffer of fixed size.
+ *
+ *   Answers are cached (cache.h) by (name, type) for their TTL, clamped to
+ *   the options' bounds; TEMPFAIL and TTL 0 answers never are. A lookup
+ *   asks the cache first, and a hit costs no packet and no deadline.
+ *   rdns_dns_reply_parse (dns_reply.h) runs the reply-reading half of a
+ *   lookup on given bytes, for the fuzzer; lookups run the same code.
  * THREADS
- *   An rdns_dns is read-only after rdns_dns_create; every lookup uses only
- *   its own sockets and packets, so one rdns_dns serves all threads.
+ *   An rdns_dns is read-only after rdns_dns_create except for its cache,
+ *   which locks per shard; every lookup uses only its own sockets and
+ *   packets, so one rdns_dns serves all threads.
  */
 #include "dns.h"
 
@@ -51,7 +58,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "clock.h"
+#include "dns_reply.h"
 #include "mem.h"
 
 #define DNS_MAX_SERVERS   8
@@ -72,6 +81,7 @@ struct rdns_dns {
     int timeout_ms;
     int retries;
     int max_cname_depth;
+    rdns_cache *cache;               /* NULL: no cache */
 };
 
 /* One question on the wire and what we must see echoed. */
@@ -204,6 +214,22 @@ static void dns_read_resolv_conf(rdns_dns *dns, const char *path)
     fclose(fp);
 }
 
+/* The options' cache fields: 0 means the default, a negative size none. */
+static void dns_cache_create(rdns_dns *dns, const rdns_dns_options *opts)
+{
+    rdns_cache_options co;
+    int size = opts ? opts->cache_size : 0;
+
+    memset(&co, 0, sizeof(co));
+    if (size < 0)
+        return;
+    co.max_entries = size > 0 ? (size_t)size : RDNS_DNS_CACHE_SIZE_DEFAULT;
+    co.max_ttl = opts && opts->cache_max_ttl > 0 ? (uint32_t)opts->cache_max_ttl
+                                                 : RDNS_DNS_CACHE_MAX_TTL_DEFAULT;
+    co.min_ttl = opts && opts->cache_min_ttl > 0 ? (uint32_t)opts->cache_min_ttl : 0;
+    dns->cache = rdns_cache_create(&co);
+}
+
 rdns_dns *rdns_dns_create(const rdns_dns_options *opts, char *err, size_t errlen)
 {
     rdns_dns *dns = rdns_calloc(1, sizeof(*dns));
@@ -216,10 +242,11 @@ rdns_dns *rdns_dns_create(const rdns_dns_options *opts, char *err, size_t errlen
     if (dns->max_cname_depth > DNS_MAX_DEPTH)
         dns->max_cname_depth = DNS_MAX_DEPTH;
 
+    dns_cache_create(dns, opts);
     if (opts && opts->servers && opts->servers->n > 0) {
         if (opts->servers->n > DNS_MAX_SERVERS) {
             snprintf(err, errlen, "too many DNS servers (at most %d)", DNS_MAX_SERVERS);
-            free(dns);
+            rdns_dns_free(dns);
             return NULL;
         }
         for (size_t i = 0; i < opts->servers->n; i++) {
@@ -230,7 +257,7 @@ rdns_dns *rdns_dns_create(const rdns_dns_options *opts, char *err, size_t errlen
                               strlen(opts->servers->v[i]));
                 snprintf(err, errlen, "bad DNS server \"%s\" (want IP, IP:PORT or [IPv6]:PORT)",
                          clean);
-                free(dns);
+                rdns_dns_free(dns);
                 return NULL;
             }
             dns->nsrv++;
@@ -240,7 +267,7 @@ rdns_dns *rdns_dns_create(const rdns_dns_options *opts, char *err, size_t errlen
     dns_read_resolv_conf(dns, DNS_RESOLV_CONF);
     if (dns->nsrv == 0) {
         snprintf(err, errlen, "no usable nameserver in %s", DNS_RESOLV_CONF);
-        free(dns);
+        rdns_dns_free(dns);
         return NULL;
     }
     return dns;
@@ -248,6 +275,9 @@ rdns_dns *rdns_dns_create(const rdns_dns_options *opts, char *err, size_t errlen
 
 void rdns_dns_free(rdns_dns *dns)
 {
+    if (dns == NULL)
+        return;
+    rdns_cache_free(dns->cache);
     free(dns);
 }
 
@@ -606,10 +636,10 @@ static bool dns_name_text(const ldns_rdf *name, char *out, size_t outlen)
     return true;
 }
 
+/* A TTL of 0 counts: such a record may not be kept (RFC 1035 3.2.1), so
+ * the answer gets TTL 0 and the cache passes it by. */
 static void dns_ttl_min(rdns_dns_answer *ans, bool *have, uint32_t ttl)
 {
-    if (ttl == 0)
-        return;
     if (!*have || ttl < ans->ttl) {
         ans->ttl = ttl;
         *have = true;
@@ -800,7 +830,7 @@ static rdns_dns_answer *dns_tempfail(rdns_dns_answer *ans, const char *fmt, ...)
 
 /* Follows cur through the CNAMEs of pkt; *cur ends at the last name.
  * Returns false (with ans set to TEMPFAIL) on a loop or too long a chain. */
-static bool dns_follow(const rdns_dns *dns, const ldns_pkt *pkt, dns_chain *ch,
+static bool dns_follow(int max_depth, const ldns_pkt *pkt, dns_chain *ch,
                        const ldns_rdf **cur, int *links_here, rdns_dns_answer *ans,
                        bool *have_ttl)
 {
@@ -810,9 +840,9 @@ static bool dns_follow(const rdns_dns *dns, const ldns_pkt *pkt, dns_chain *ch,
     while ((cn = dns_find_cname(an, *cur)) != NULL) {
         const ldns_rdf *target = ldns_rr_rdf(cn, 0);
 
-        if (++ch->links > dns->max_cname_depth) {
+        if (++ch->links > max_depth) {
             dns_set_canonical(ans, *cur);
-            dns_tempfail(ans, "CNAME chain longer than %d links at %s", dns->max_cname_depth,
+            dns_tempfail(ans, "CNAME chain longer than %d links at %s", max_depth,
                          ans->canonical);
             return false;
         }
@@ -845,31 +875,73 @@ static ldns_rr_type dns_ldns_type(rdns_dns_type t)
     return LDNS_RR_TYPE_A;
 }
 
-/* Sorts one reply into ans. Returns true when the lookup is done, false
- * when *cur (a CNAME target with no data here) must be asked anew. */
-static bool dns_digest(const rdns_dns *dns, const ldns_pkt *pkt, dns_chain *ch,
-                       const ldns_rdf **cur, ldns_rr_type type, rdns_dns_answer *ans,
-                       bool *have_ttl)
+/* One lookup's progress over its replies: the answer so far, the CNAME
+ * chain, the name to ask next. Shared by rdns_dns_lookup and
+ * rdns_dns_reply_parse, so the fuzzer reads replies as lookups do. */
+typedef struct dns_walk {
+    int max_depth;
+    ldns_rr_type type;
+    dns_chain ch;
+    const ldns_rdf *cur;             /* name asked next: ch.seen[] */
+    bool have_ttl;
+    rdns_dns_answer *ans;
+} dns_walk;
+
+/* Starts a walk at name. False (ans already TEMPFAIL) for a name that
+ * cannot be asked. */
+static bool dns_walk_start(dns_walk *w, const char *name, rdns_dns_type type, int max_depth)
 {
+    size_t nlen = strnlen(name, RDNS_NAME_MAX + 2);
+    ldns_rdf *qname = NULL;
+
+    memset(w, 0, sizeof(*w));
+    w->max_depth = max_depth;
+    w->type = dns_ldns_type(type);
+    w->ans = rdns_calloc(1, sizeof(*w->ans));
+    w->ans->status = RDNS_DNS_TEMPFAIL;
+    w->ans->addrs = rdns_calloc(DNS_MAX_RECORDS, sizeof(*w->ans->addrs));
+    if (nlen == 0 || nlen > RDNS_NAME_MAX + 1 || (nlen == RDNS_NAME_MAX + 1 && name[nlen - 1] != '.')
+        || (qname = ldns_dname_new_frm_str(name)) == NULL || ldns_dname_label_count(qname) == 0) {
+        char shown[80];
+
+        ldns_rdf_deep_free(qname);
+        rdns_sanitize(shown, sizeof(shown), name, nlen);
+        dns_tempfail(w->ans, "not a valid DNS name: %s", shown);
+        return false;
+    }
+    w->ch.seen[w->ch.nseen++] = qname;
+    w->cur = qname;
+    dns_set_canonical(w->ans, w->cur);
+    return true;
+}
+
+/* Sorts one believed reply into the walk. Returns true when the lookup is
+ * done, false when w->cur (a CNAME target with no data here) must be
+ * asked anew. */
+static bool dns_walk_reply(dns_walk *w, const ldns_pkt *pkt)
+{
+    rdns_dns_answer *ans = w->ans;
     int links_here = 0;
 
-    if (!dns_follow(dns, pkt, ch, cur, &links_here, ans, have_ttl))
+    if (!dns_follow(w->max_depth, pkt, &w->ch, &w->cur, &links_here, ans, &w->have_ttl))
         return true;
-    dns_set_canonical(ans, *cur);
-    if (dns_collect(ldns_pkt_answer(pkt), *cur, type, ans, have_ttl)) {
+    dns_set_canonical(ans, w->cur);
+    if (dns_collect(ldns_pkt_answer(pkt), w->cur, w->type, ans, &w->have_ttl)) {
         ans->status = RDNS_DNS_OK;
         if (ans->naddrs == 0 && ans->names.n == 0 && !ans->null_mx)
             dns_tempfail(ans, "unusable records for %s", ans->canonical);
         return true;
     }
     if (ldns_pkt_get_rcode(pkt) == LDNS_RCODE_NXDOMAIN) {
-        dns_negative_ttl(pkt, ans, have_ttl);
+        /* no SOA: TTL 0, not cached (RFC 2308 section 5) */
+        if (!dns_negative_ttl(pkt, ans, &w->have_ttl))
+            ans->ttl = 0;
         ans->status = RDNS_DNS_NXDOMAIN;
         dns_fmt(ans->detail, sizeof(ans->detail), "%s does not exist (NXDOMAIN)",
                 ans->canonical);
         return true;
     }
-    if (dns_negative_ttl(pkt, ans, have_ttl)) {
+    if (dns_negative_ttl(pkt, ans, &w->have_ttl)) {
         ans->status = RDNS_DNS_NODATA;
         return true;
     }
@@ -885,57 +957,123 @@ static bool dns_digest(const rdns_dns *dns, const ldns_pkt *pkt, dns_chain *ch,
         return true;
     }
     ans->status = RDNS_DNS_NODATA;
+    ans->ttl = 0;                    /* no SOA: nothing says how long */
     return true;
 }
 
-rdns_dns_answer *rdns_dns_lookup(rdns_dns *dns, const char *name, rdns_dns_type type,
-                                 int64_t deadline)
+/* Ends the walk; the answer is the caller's. */
+static rdns_dns_answer *dns_walk_end(dns_walk *w)
 {
-    rdns_dns_answer *ans = rdns_calloc(1, sizeof(*ans));
-    ldns_rr_type lt = dns_ldns_type(type);
-    dns_chain ch;
-    const ldns_rdf *cur;
-    ldns_rdf *qname;
+    rdns_dns_answer *ans = w->ans;
+
+    dns_chain_free(&w->ch);
+    if (ans->status != RDNS_DNS_TEMPFAIL && ans->status != RDNS_DNS_NXDOMAIN)
+        ans->detail[0] = '\0';
+    if (ans->status == RDNS_DNS_TEMPFAIL)
+        ans->ttl = 0;
+    w->ans = NULL;
+    return ans;
+}
+
+/* The lookup itself, cache aside. */
+static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_dns_type type,
+                                    int64_t deadline)
+{
+    dns_walk w;
     uint8_t *buf;
-    bool have_ttl = false;
-    size_t nlen = strnlen(name, RDNS_NAME_MAX + 2);
 
-    ans->status = RDNS_DNS_TEMPFAIL;
-    ans->addrs = rdns_calloc(DNS_MAX_RECORDS, sizeof(*ans->addrs));
-    memset(&ch, 0, sizeof(ch));
-    qname = NULL;
-    if (nlen == 0 || nlen > RDNS_NAME_MAX + 1 || (nlen == RDNS_NAME_MAX + 1 && name[nlen - 1] != '.')
-        || (qname = ldns_dname_new_frm_str(name)) == NULL || ldns_dname_label_count(qname) == 0) {
-        char shown[80];
-
-        ldns_rdf_deep_free(qname);
-        rdns_sanitize(shown, sizeof(shown), name, nlen);
-        return dns_tempfail(ans, "not a valid DNS name: %s", shown);
-    }
-    ch.seen[ch.nseen++] = qname;
-    cur = qname;
-    dns_set_canonical(ans, cur);
+    if (!dns_walk_start(&w, name, type, dns->max_cname_depth))
+        return dns_walk_end(&w);
     buf = rdns_malloc(DNS_BUF_SIZE);
     for (;;) {
-        ldns_pkt *pkt = dns_exchange(dns, cur, lt, deadline, buf, ans->detail,
-                                     sizeof(ans->detail));
+        ldns_pkt *pkt = dns_exchange(dns, w.cur, w.type, deadline, buf, w.ans->detail,
+                                     sizeof(w.ans->detail));
         bool done;
 
         if (pkt == NULL) {
-            ans->status = RDNS_DNS_TEMPFAIL;
-            ans->ttl = 0;
+            w.ans->status = RDNS_DNS_TEMPFAIL;
             break;
         }
-        done = dns_digest(dns, pkt, &ch, &cur, lt, ans, &have_ttl);
+        done = dns_walk_reply(&w, pkt);
         ldns_pkt_free(pkt);
         if (done)
             break;
     }
     free(buf);
-    dns_chain_free(&ch);
-    if (ans->status != RDNS_DNS_TEMPFAIL && ans->status != RDNS_DNS_NXDOMAIN)
-        ans->detail[0] = '\0';
+    return dns_walk_end(&w);
+}
+
+rdns_dns_answer *rdns_dns_lookup(rdns_dns *dns, const char *name, rdns_dns_type type,
+                                 int64_t deadline)
+{
+    rdns_dns_answer *ans;
+
+    if (dns->cache != NULL && (ans = rdns_cache_get(dns->cache, name, type)) != NULL)
+        return ans;
+    ans = dns_resolve(dns, name, type, deadline);
+    if (dns->cache != NULL)
+        rdns_cache_put(dns->cache, name, type, ans);   /* refuses what may not be kept */
     return ans;
+}
+
+void rdns_dns_stats(const rdns_dns *dns, rdns_dns_cache_stats *out)
+{
+    if (dns->cache != NULL) {
+        rdns_cache_stats(dns->cache, out);
+        return;
+    }
+    memset(out, 0, sizeof(*out));
+}
+
+/* ---- the reply step alone (dns_reply.h) ----------------------------- */
+
+rdns_dns_answer *rdns_dns_reply_parse(const uint8_t *wire, size_t len, const char *qname,
+                                      rdns_dns_type type, uint16_t id, char *cname_out,
+                                      size_t cname_len)
+{
+    static const dns_server from = {.text = "the server"};
+    dns_walk w;
+    dns_question q;
+    dns_trace tr;
+    ldns_pkt *pkt = NULL, *believed = NULL;
+
+    if (cname_out != NULL && cname_len > 0)
+        cname_out[0] = '\0';
+    if (!dns_walk_start(&w, qname, type, RDNS_DNS_REPLY_DEPTH))
+        return dns_walk_end(&w);
+    memset(&q, 0, sizeof(q));
+    memset(&tr, 0, sizeof(tr));
+    q.qname = w.cur;
+    q.qtype = w.type;
+    q.id = id;
+    switch (dns_reply_check(&q, wire, len, &pkt)) {
+    case DNS_REPLY_IGNORE:
+        dns_tempfail(w.ans, "not a reply to this question (a lookup would keep waiting)");
+        return dns_walk_end(&w);
+    case DNS_REPLY_MALFORMED:
+        dns_tempfail(w.ans, "malformed reply");
+        return dns_walk_end(&w);
+    case DNS_REPLY_OK:
+        break;
+    }
+    switch (dns_reply_sort(pkt, &from, false, &believed, &tr)) {
+    case DNS_TRY_TRUNCATED:
+        dns_tempfail(w.ans, "truncated reply (a lookup would ask again over TCP)");
+        return dns_walk_end(&w);
+    case DNS_TRY_FAILED:
+    case DNS_TRY_TIMEOUT:
+        dns_tempfail(w.ans, "%s", tr.last);
+        return dns_walk_end(&w);
+    case DNS_TRY_ANSWER:
+        break;
+    }
+    if (!dns_walk_reply(&w, believed)) {
+        if (cname_out != NULL && cname_len > 0)
+            snprintf(cname_out, cname_len, "%s", w.ans->canonical);
+        dns_tempfail(w.ans, "CNAME to %s needs a query of its own", w.ans->canonical);
+    }
+    ldns_pkt_free(believed);
+    return dns_walk_end(&w);
 }
 
 void rdns_dns_answer_free(rdns_dns_answer *ans)

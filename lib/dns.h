@@ -8,7 +8,8 @@
  * every reply answers the question we asked with the ID we chose (anything
  * else is ignored, never believed), and a retry over TCP when a UDP reply is
  * truncated. One rdns_dns is shared by all threads; lookups are
- * thread-safe and keep no state between calls except what a cache may add.
+ * thread-safe and keep no state between calls except the cache of answers
+ * (sharded, one lock per shard; TEMPFAIL is never cached).
  *
  * CNAMEs are followed, inside the answer and by new queries, up to
  * max_cname_depth links (RFC 2317 classless reverse delegation answers a
@@ -46,7 +47,31 @@ typedef struct rdns_dns_options {
     int timeout_ms;               /* per try, per server */
     int retries;                  /* extra rounds over all servers */
     int max_cname_depth;          /* CNAME links followed */
+    /* In-process cache of answers, shared by all threads (see cache.h).
+     * Zero in every field means the defaults, so an options record that
+     * does not know these fields gets a cache of 20000 entries. */
+    int cache_size;               /* entries; 0: 20000; negative: no cache */
+    int cache_max_ttl;            /* seconds an answer is kept at most;
+                                     0: 3600 */
+    int cache_min_ttl;            /* seconds an answer is kept at least
+                                     (TTL 0 answers never are); 0: none */
 } rdns_dns_options;
+
+#define RDNS_DNS_CACHE_SIZE_DEFAULT    20000
+#define RDNS_DNS_CACHE_MAX_TTL_DEFAULT 3600
+
+/* Counters of the cache; all zero when there is none. Read without locks,
+ * so the fields are each exact but not a snapshot of one instant. */
+typedef struct rdns_dns_cache_stats {
+    uint64_t hits;           /* lookups answered from the cache */
+    uint64_t misses;         /* lookups that asked the network (expired included) */
+    uint64_t inserts;        /* answers stored */
+    uint64_t evictions;      /* entries dropped to make room */
+    uint64_t expired;        /* entries found past their TTL and dropped */
+    uint64_t uncacheable;    /* answers not stored: TEMPFAIL, TTL 0, too big */
+    uint64_t entries;        /* entries held now */
+    uint64_t capacity;       /* most entries held (dns.cache_size) */
+} rdns_dns_cache_stats;
 
 /* Result of one lookup; owned by the caller, free with rdns_dns_answer_free. */
 typedef struct rdns_dns_answer {
@@ -70,10 +95,14 @@ void rdns_dns_free(rdns_dns *dns);
 
 /* Looks up name/type, giving up at deadline (rdns_clock_ms() value; 0 for
  * the options' own limits only). Always returns an answer (never NULL);
- * its status field says what became of the question. */
+ * its status field says what became of the question. An answer from the
+ * cache is a copy like any other; its ttl is the time it has left. */
 rdns_dns_answer *rdns_dns_lookup(rdns_dns *dns, const char *name,
                                  rdns_dns_type type, int64_t deadline);
 void rdns_dns_answer_free(rdns_dns_answer *ans);
+
+/* The cache counters of dns (for the milter's statistics and benchmarks). */
+void rdns_dns_stats(const rdns_dns *dns, rdns_dns_cache_stats *out);
 
 const char *rdns_dns_status_str(rdns_dns_status s);  /* "ok", "nxdomain", ... */
 const char *rdns_dns_type_str(rdns_dns_type t);      /* "A", "PTR", ... */
