@@ -72,8 +72,9 @@ def unpacked_root():
     missing = [l for l in subprocess.run(["ldd", binary], capture_output=True,
                                          text=True).stdout.splitlines() if "not found" in l]
     if missing:
-        raise RuntimeError("sendmail needs libraries (scripts/deps.sh test installs "
-                           "libwrap0 liblockfile1):\n" + "\n".join(missing))
+        raise RuntimeError("the unpacked sendmail lacks libraries (install the Debian "
+                           "packages that hold them, e.g. libwrap0 liblockfile1 "
+                           "libldap-2.5-0 libnsl2 libdb5.3):\n" + "\n".join(missing))
     open(os.path.join(root, ".complete"), "w").close()
     return root
 
