@@ -12,15 +12,22 @@
  *   are classified for ptr_generic, and a verified name on the whitelist
  *   clears every check. HELO and MAIL FROM add their own checks.
  *
- *   dns_temperror is owned here: each stage remembers whether its lookups
- *   failed temporarily, and the check is the union of the stages, so a
- *   new MAIL FROM does not erase the connect stage's trouble.
+ *   Overlap: each stage writes only its own scorecard, so the stages can
+ *   run at the same time on the engine's workers, started the moment the
+ *   MTA hands over their input. The result is put together when the
+ *   caller waits: the stage cards merged, helo_ptr_mismatch decided (it
+ *   needs both the HELO and the verified PTR name, which may have arrived
+ *   in either order), and dns_temperror as the union of every stage's
+ *   trouble, so a new MAIL FROM never erases the connect stage's.
  *
- *   Time: all DNS of one client shares dns.budget_ms; each stage gets what
- *   earlier stages left.
+ *   Time: all DNS of one client shares dns.budget_ms. A stage's deadline
+ *   is fixed when it is started, from what the budget has left, so a job
+ *   that waited in the queue has less time rather than more, and a caller
+ *   never waits much longer than the budget.
  */
 #include "eval.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +40,12 @@
 #include "name.h"
 #include "sender.h"
 #include "whitelist.h"
+#include "workers.h"
 
 #define EVAL_HELO_TEXT 128          /* sanitised HELO kept for logs */
 #define EVAL_TEXT 600               /* detail and fix lines */
+#define EVAL_INPUT_MAX 1024         /* HELO or MAIL FROM bytes kept */
+#define EVAL_WORKERS 32             /* threads running stages, per engine */
 
 struct rdns_engine {
     atomic_int refs;
@@ -44,20 +54,44 @@ struct rdns_engine {
     rdns_generic *generic;
     rdns_whitelist *whitelist;
     rdns_whitelist *trusted;
+    bool prefetch;                  /* run stages on workers */
+    pthread_mutex_t workers_mu;
+    rdns_workers *workers;          /* started on first use */
 };
 
-enum eval_stage { EVAL_CONNECT, EVAL_HELO, EVAL_MAIL, EVAL_NSTAGES };
+enum eval_step { EVAL_CONNECT, EVAL_HELO, EVAL_MAIL, EVAL_NSTAGES };
+
+struct eval_stage {
+    rdns_score *card;               /* this stage's checks only */
+    bool running;                   /* started, not finished */
+    bool ran;                       /* results present */
+    int64_t deadline;
+    char *input;                    /* HELO or MAIL FROM as given */
+    size_t len;
+};
+
+struct eval_job {
+    rdns_eval *ev;
+    enum eval_step st;
+};
 
 struct rdns_eval {
     rdns_engine *e;
     bool has_client;
     rdns_addr client;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct eval_stage stage[EVAL_NSTAGES];
+    struct eval_job jobs[EVAL_NSTAGES];
+    int64_t spent_ms;               /* DNS time used so far */
+
+    /* connect results, written by the connect stage */
+    rdns_fcrdns *fc;
     bool whitelisted;
-    rdns_fcrdns *fc;                     /* NULL until connect */
+
+    /* merged results, rebuilt by eval_merge() */
     rdns_score *card;
     char helo[EVAL_HELO_TEXT];
-    int64_t spent_ms;                    /* DNS time used so far */
-    char temperror[EVAL_NSTAGES][EVAL_TEXT];  /* "" when the stage had none */
 };
 
 /* ---- engine ---- */
@@ -74,6 +108,8 @@ rdns_engine *rdns_engine_create(rdns_config *cfg, char *err, size_t errlen)
 
     atomic_init(&e->refs, 1);
     e->cfg = cfg;
+    e->prefetch = true;
+    pthread_mutex_init(&e->workers_mu, NULL);
     if ((e->dns = rdns_dns_create(&opts, err, errlen)) == NULL
         || (e->generic = rdns_generic_create(&cfg->generic_patterns, &cfg->not_generic,
                                              err, errlen)) == NULL
@@ -95,6 +131,10 @@ void rdns_engine_unref(rdns_engine *e)
 {
     if (e == NULL || atomic_fetch_sub(&e->refs, 1) != 1)
         return;
+    /* Every evaluation holds a reference and waits for its jobs before
+     * letting go, so the workers are idle here. */
+    rdns_workers_free(e->workers);
+    pthread_mutex_destroy(&e->workers_mu);
     if (e->dns)
         rdns_dns_free(e->dns);
     if (e->generic)
@@ -122,66 +162,45 @@ bool rdns_engine_trusted(const rdns_engine *e, const rdns_addr *a)
     return a != NULL && rdns_whitelist_match_addr(e->trusted, a);
 }
 
-/* ---- evaluation ---- */
+/* The workers start with the first stage run in the background, so a
+ * program that never asks for one (rdns-check) starts no threads. */
+static rdns_workers *engine_workers(rdns_engine *e)
+{
+    rdns_workers *w;
+
+    pthread_mutex_lock(&e->workers_mu);
+    if (e->workers == NULL)
+        e->workers = rdns_workers_create(EVAL_WORKERS);
+    w = e->workers;
+    pthread_mutex_unlock(&e->workers_mu);
+    return w;
+}
+
+/* ---- the stages ---- */
 
 rdns_eval *rdns_eval_new(rdns_engine *e, const rdns_addr *client)
 {
     rdns_eval *ev = rdns_calloc(1, sizeof(*ev));
 
     ev->e = rdns_engine_ref(e);
+    pthread_mutex_init(&ev->mu, NULL);
+    pthread_cond_init(&ev->cv, NULL);
+    for (int i = 0; i < EVAL_NSTAGES; i++) {
+        ev->stage[i].card = rdns_score_new();
+        ev->jobs[i].ev = ev;
+        ev->jobs[i].st = (enum eval_step)i;
+    }
     ev->card = rdns_score_new();
     if (client != NULL) {
         ev->has_client = true;
         ev->client = *client;
+        /* Known at once, so no stage starts lookups for such a client. */
+        ev->whitelisted = rdns_whitelist_match_addr(e->whitelist, client);
     }
     return ev;
 }
 
-void rdns_eval_free(rdns_eval *ev)
-{
-    if (ev == NULL)
-        return;
-    if (ev->fc)
-        rdns_fcrdns_free(ev->fc);
-    rdns_score_free(ev->card);
-    rdns_engine_unref(ev->e);
-    free(ev);
-}
-
-/* Deadline for the next stage: whatever the budget has left. */
-static int64_t eval_deadline(const rdns_eval *ev, int64_t now)
-{
-    int64_t left = ev->e->cfg->dns_budget_ms - ev->spent_ms;
-
-    return now + (left > 0 ? left : 0);
-}
-
-/* dns_temperror is the union of every stage's trouble. */
-static void eval_set_temperror(rdns_eval *ev)
-{
-    for (int i = 0; i < EVAL_NSTAGES; i++) {
-        if (ev->temperror[i][0] != '\0') {
-            rdns_score_set(ev->card, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_HIT, ev->temperror[i],
-                           "temporary DNS trouble: check that the DNS servers of the names "
-                           "involved answer; the receiver will accept or ask to retry later");
-            return;
-        }
-    }
-    rdns_score_set(ev->card, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_CLEAR,
-                   "every lookup was answered", NULL);
-}
-
-/* After a helo/sender module ran: take its dns_temperror into the stage. */
-static void eval_collect_temperror(rdns_eval *ev, enum eval_stage st)
-{
-    ev->temperror[st][0] = '\0';
-    if (rdns_score_state(ev->card, RDNS_CHECK_DNS_TEMPERROR) == RDNS_CHECK_HIT)
-        snprintf(ev->temperror[st], EVAL_TEXT, "%s",
-                 rdns_score_detail(ev->card, RDNS_CHECK_DNS_TEMPERROR));
-    eval_set_temperror(ev);
-}
-
-static void eval_ptr_checks(rdns_eval *ev)
+static void eval_ptr_checks(rdns_eval *ev, rdns_score *card)
 {
     char ip[RDNS_ADDR_STRLEN], block[RDNS_ADDR_STRLEN + 4];
     char detail[EVAL_TEXT], fix[EVAL_TEXT];
@@ -197,32 +216,32 @@ static void eval_ptr_checks(rdns_eval *ev)
                  "ask the ISP that owns %s for a PTR record for %s naming your mail server "
                  "(for example mail.example.com), and publish an A record for that name "
                  "pointing back to %s", block, ip, ip);
-        rdns_score_set(ev->card, RDNS_CHECK_PTR_NONE, RDNS_CHECK_HIT, fcd, fix);
+        rdns_score_set(card, RDNS_CHECK_PTR_NONE, RDNS_CHECK_HIT, fcd, fix);
         return;                 /* nothing to confirm or classify */
     }
     if (r == RDNS_IPREV_TEMPERROR && n == 0) {
         /* The PTR lookup itself failed: every connect check is open. */
-        snprintf(ev->temperror[EVAL_CONNECT], EVAL_TEXT, "%s", fcd);
-        rdns_score_set(ev->card, RDNS_CHECK_PTR_NONE, RDNS_CHECK_UNKNOWN, fcd, NULL);
-        rdns_score_set(ev->card, RDNS_CHECK_FCRDNS_FAIL, RDNS_CHECK_UNKNOWN, fcd, NULL);
-        rdns_score_set(ev->card, RDNS_CHECK_PTR_GENERIC, RDNS_CHECK_UNKNOWN, fcd, NULL);
+        rdns_score_temperror(card, fcd);
+        rdns_score_set(card, RDNS_CHECK_PTR_NONE, RDNS_CHECK_UNKNOWN, fcd, NULL);
+        rdns_score_set(card, RDNS_CHECK_FCRDNS_FAIL, RDNS_CHECK_UNKNOWN, fcd, NULL);
+        rdns_score_set(card, RDNS_CHECK_PTR_GENERIC, RDNS_CHECK_UNKNOWN, fcd, NULL);
         return;
     }
     snprintf(detail, sizeof(detail), "PTR %s", rdns_fcrdns_ptr_name(ev->fc, 0));
-    rdns_score_set(ev->card, RDNS_CHECK_PTR_NONE, RDNS_CHECK_CLEAR, detail, NULL);
+    rdns_score_set(card, RDNS_CHECK_PTR_NONE, RDNS_CHECK_CLEAR, detail, NULL);
 
     if (r == RDNS_IPREV_PASS) {
-        rdns_score_set(ev->card, RDNS_CHECK_FCRDNS_FAIL, RDNS_CHECK_CLEAR, fcd, NULL);
+        rdns_score_set(card, RDNS_CHECK_FCRDNS_FAIL, RDNS_CHECK_CLEAR, fcd, NULL);
     } else if (r == RDNS_IPREV_FAIL) {
         snprintf(fix, sizeof(fix),
                  "publish an %s record for %s pointing to %s, or ask the ISP that owns %s "
                  "to change the PTR record to a name that has one",
                  ev->client.family == AF_INET6 ? "AAAA" : "A",
                  rdns_fcrdns_ptr_name(ev->fc, 0), ip, block);
-        rdns_score_set(ev->card, RDNS_CHECK_FCRDNS_FAIL, RDNS_CHECK_HIT, fcd, fix);
+        rdns_score_set(card, RDNS_CHECK_FCRDNS_FAIL, RDNS_CHECK_HIT, fcd, fix);
     } else {
-        snprintf(ev->temperror[EVAL_CONNECT], EVAL_TEXT, "%s", fcd);
-        rdns_score_set(ev->card, RDNS_CHECK_FCRDNS_FAIL, RDNS_CHECK_UNKNOWN, fcd, NULL);
+        rdns_score_temperror(card, fcd);
+        rdns_score_set(card, RDNS_CHECK_FCRDNS_FAIL, RDNS_CHECK_UNKNOWN, fcd, NULL);
     }
 
     /* Classify the name that speaks for the client: the verified one, or
@@ -241,88 +260,241 @@ static void eval_ptr_checks(rdns_eval *ev)
                          "provider's mail server, or ask the ISP that owns %s for a PTR "
                          "record naming your mail server (mail.example.com) with an A record "
                          "back", name, block);
-                rdns_score_set(ev->card, RDNS_CHECK_PTR_GENERIC, RDNS_CHECK_HIT, detail, fix);
+                rdns_score_set(card, RDNS_CHECK_PTR_GENERIC, RDNS_CHECK_HIT, detail, fix);
                 return;
             }
             if (verified || i == n - 1) {
                 snprintf(detail, sizeof(detail), "%s: %s", name, reason);
-                rdns_score_set(ev->card, RDNS_CHECK_PTR_GENERIC, RDNS_CHECK_CLEAR, detail, NULL);
+                rdns_score_set(card, RDNS_CHECK_PTR_GENERIC, RDNS_CHECK_CLEAR, detail, NULL);
                 return;
             }
         }
     }
 }
 
+static void eval_run_connect(rdns_eval *ev, int64_t deadline)
+{
+    rdns_fcrdns *fc;
+    const char *verified;
+
+    fc = rdns_fcrdns_check(ev->e->dns, &ev->client, (size_t)ev->e->cfg->max_ptr_names,
+                           deadline);
+    pthread_mutex_lock(&ev->mu);
+    ev->fc = fc;            /* published for a HELO stage that may be running */
+    pthread_mutex_unlock(&ev->mu);
+    verified = rdns_fcrdns_verified_name(fc);
+    if (verified && rdns_whitelist_match_name(ev->e->whitelist, verified)) {
+        pthread_mutex_lock(&ev->mu);
+        ev->whitelisted = true;
+        pthread_mutex_unlock(&ev->mu);
+        return;
+    }
+    eval_ptr_checks(ev, ev->stage[EVAL_CONNECT].card);
+}
+
+/* Runs one stage in the calling thread; touches only that stage's data
+ * (and, for connect, the connect results). */
+static void eval_run(rdns_eval *ev, enum eval_step st)
+{
+    struct eval_stage *s = &ev->stage[st];
+    int64_t start = rdns_clock_ms();
+
+    rdns_score_clear(s->card);
+    switch (st) {
+    case EVAL_CONNECT:
+        eval_run_connect(ev, s->deadline);
+        break;
+    case EVAL_HELO: {
+        const char *verified;
+
+        pthread_mutex_lock(&ev->mu);
+        verified = ev->fc ? rdns_fcrdns_verified_name(ev->fc) : NULL;
+        pthread_mutex_unlock(&ev->mu);
+        rdns_helo_check(s->card, ev->e->dns, s->input, s->len,
+                        ev->has_client ? &ev->client : NULL, verified, s->deadline);
+        break;
+    }
+    case EVAL_MAIL:
+        rdns_sender_check(s->card, ev->e->dns, s->input, s->len, s->deadline);
+        break;
+    case EVAL_NSTAGES:
+        break;
+    }
+    pthread_mutex_lock(&ev->mu);
+    ev->spent_ms += rdns_clock_ms() - start;
+    s->running = false;
+    s->ran = true;
+    pthread_cond_broadcast(&ev->cv);
+    pthread_mutex_unlock(&ev->mu);
+}
+
+static void eval_job(void *arg)
+{
+    struct eval_job *job = arg;
+
+    eval_run(job->ev, job->st);
+}
+
+/* Waits (mutex held) until stage st is not running. */
+static void eval_wait_stage(rdns_eval *ev, enum eval_step st)
+{
+    while (ev->stage[st].running)
+        pthread_cond_wait(&ev->cv, &ev->mu);
+}
+
+/* Starts stage st with input (copied, bounded); async on the workers or
+ * inline. A stage still running from an earlier call is waited for. With
+ * once, a stage that already ran or runs is left alone. A whitelisted
+ * client's stages do nothing. */
+static void eval_start(rdns_eval *ev, enum eval_step st, const char *input, size_t len,
+                       bool async, bool once)
+{
+    struct eval_stage *s = &ev->stage[st];
+    int64_t left;
+
+    pthread_mutex_lock(&ev->mu);
+    if (once && (s->running || s->ran)) {
+        pthread_mutex_unlock(&ev->mu);
+        return;
+    }
+    eval_wait_stage(ev, st);
+    free(s->input);
+    s->input = NULL;
+    s->len = 0;
+    if (input != NULL) {
+        s->len = len < EVAL_INPUT_MAX ? len : EVAL_INPUT_MAX;
+        s->input = rdns_malloc(s->len + 1);
+        memcpy(s->input, input, s->len);
+        s->input[s->len] = '\0';
+    }
+    if (ev->whitelisted || (st == EVAL_CONNECT && !ev->has_client)) {
+        s->ran = true;
+        rdns_score_clear(s->card);
+        pthread_mutex_unlock(&ev->mu);
+        return;
+    }
+    left = ev->e->cfg->dns_budget_ms - ev->spent_ms;
+    s->deadline = rdns_clock_ms() + (left > 0 ? left : 0);
+    s->running = true;
+    s->ran = false;
+    pthread_mutex_unlock(&ev->mu);
+
+    if (async && ev->e->prefetch)
+        rdns_workers_submit(engine_workers(ev->e), eval_job, &ev->jobs[st]);
+    else
+        eval_run(ev, st);
+}
+
+/* Puts the stage cards together into ev->card (mutex held, no stage
+ * running). */
+static void eval_merge(rdns_eval *ev)
+{
+    struct eval_stage *h = &ev->stage[EVAL_HELO];
+    bool any = false;
+
+    rdns_score_clear(ev->card);
+    if (h->ran)
+        rdns_sanitize(ev->helo, sizeof(ev->helo), h->input ? h->input : "", h->len);
+    if (ev->whitelisted)
+        return;
+    for (int i = 0; i < EVAL_NSTAGES; i++) {
+        const rdns_score *sc = ev->stage[i].card;
+
+        if (!ev->stage[i].ran)
+            continue;
+        any = true;
+        rdns_score_merge(ev->card, sc);
+        rdns_score_set(ev->card, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_SKIPPED, NULL, NULL);
+    }
+    if (h->ran && ev->fc)
+        rdns_helo_check_ptr(ev->card, h->input, h->len, rdns_fcrdns_verified_name(ev->fc));
+    for (int i = 0; i < EVAL_NSTAGES; i++) {
+        const rdns_score *sc = ev->stage[i].card;
+
+        if (ev->stage[i].ran && rdns_score_state(sc, RDNS_CHECK_DNS_TEMPERROR) == RDNS_CHECK_HIT)
+            rdns_score_temperror(ev->card, rdns_score_detail(sc, RDNS_CHECK_DNS_TEMPERROR));
+    }
+    if (any && rdns_score_state(ev->card, RDNS_CHECK_DNS_TEMPERROR) != RDNS_CHECK_HIT)
+        rdns_score_set(ev->card, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_CLEAR,
+                       "every lookup was answered", NULL);
+}
+
+void rdns_eval_wait(rdns_eval *ev)
+{
+    pthread_mutex_lock(&ev->mu);
+    for (int i = 0; i < EVAL_NSTAGES; i++)
+        eval_wait_stage(ev, (enum eval_step)i);
+    eval_merge(ev);
+    pthread_mutex_unlock(&ev->mu);
+}
+
+void rdns_eval_start_connect(rdns_eval *ev)
+{
+    eval_start(ev, EVAL_CONNECT, NULL, 0, true, true);
+}
+
+void rdns_eval_start_helo(rdns_eval *ev, const char *helo, size_t len)
+{
+    eval_start(ev, EVAL_HELO, helo ? helo : "", helo ? len : 0, true, false);
+}
+
+void rdns_eval_start_mail(rdns_eval *ev, const char *from, size_t len)
+{
+    eval_start(ev, EVAL_MAIL, from ? from : "", from ? len : 0, true, false);
+}
+
 void rdns_eval_connect(rdns_eval *ev)
 {
-    const rdns_config *cfg = ev->e->cfg;
-    int64_t start;
-
-    if (!ev->has_client || ev->fc != NULL)
-        return;
-    if (rdns_whitelist_match_addr(ev->e->whitelist, &ev->client)) {
-        ev->whitelisted = true;
-        return;
-    }
-    start = rdns_clock_ms();
-    ev->fc = rdns_fcrdns_check(ev->e->dns, &ev->client, (size_t)cfg->max_ptr_names,
-                               eval_deadline(ev, start));
-    ev->spent_ms += rdns_clock_ms() - start;
-
-    {
-        const char *verified = rdns_fcrdns_verified_name(ev->fc);
-
-        if (verified && rdns_whitelist_match_name(ev->e->whitelist, verified)) {
-            ev->whitelisted = true;
-            rdns_score_clear(ev->card);
-            return;
-        }
-    }
-    ev->temperror[EVAL_CONNECT][0] = '\0';
-    eval_ptr_checks(ev);
-    eval_set_temperror(ev);
+    eval_start(ev, EVAL_CONNECT, NULL, 0, false, true);
+    rdns_eval_wait(ev);
 }
 
 void rdns_eval_helo(rdns_eval *ev, const char *helo, size_t len)
 {
-    int64_t start;
-
-    rdns_sanitize(ev->helo, sizeof(ev->helo), helo, len);
-    if (ev->whitelisted)
-        return;
-    start = rdns_clock_ms();
-    rdns_score_set(ev->card, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_CLEAR, "", NULL);
-    rdns_helo_check(ev->card, ev->e->dns, helo, len, ev->has_client ? &ev->client : NULL,
-                    ev->fc ? rdns_fcrdns_verified_name(ev->fc) : NULL,
-                    eval_deadline(ev, start));
-    ev->spent_ms += rdns_clock_ms() - start;
-    eval_collect_temperror(ev, EVAL_HELO);
-}
-
-void rdns_eval_reset_mail(rdns_eval *ev)
-{
-    rdns_score_set(ev->card, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_SKIPPED, NULL, NULL);
-    rdns_score_set(ev->card, RDNS_CHECK_FROM_DOMAIN_INVALID, RDNS_CHECK_SKIPPED, NULL, NULL);
-    ev->temperror[EVAL_MAIL][0] = '\0';
-    if (!ev->whitelisted && rdns_score_state(ev->card, RDNS_CHECK_DNS_TEMPERROR) != RDNS_CHECK_SKIPPED)
-        eval_set_temperror(ev);
+    eval_start(ev, EVAL_HELO, helo ? helo : "", helo ? len : 0, false, false);
+    rdns_eval_wait(ev);
 }
 
 void rdns_eval_mail(rdns_eval *ev, const char *from, size_t len)
 {
-    int64_t start;
-
-    rdns_eval_reset_mail(ev);
-    if (ev->whitelisted)
-        return;
-    start = rdns_clock_ms();
-    rdns_score_set(ev->card, RDNS_CHECK_DNS_TEMPERROR, RDNS_CHECK_CLEAR, "", NULL);
-    rdns_sender_check(ev->card, ev->e->dns, from, len, eval_deadline(ev, start));
-    ev->spent_ms += rdns_clock_ms() - start;
-    eval_collect_temperror(ev, EVAL_MAIL);
+    eval_start(ev, EVAL_MAIL, from ? from : "", from ? len : 0, false, false);
+    rdns_eval_wait(ev);
 }
 
-/* ---- results ---- */
+void rdns_eval_reset_mail(rdns_eval *ev)
+{
+    struct eval_stage *s = &ev->stage[EVAL_MAIL];
+
+    pthread_mutex_lock(&ev->mu);
+    eval_wait_stage(ev, EVAL_MAIL);
+    s->ran = false;
+    rdns_score_clear(s->card);
+    eval_merge(ev);
+    pthread_mutex_unlock(&ev->mu);
+}
+
+void rdns_eval_free(rdns_eval *ev)
+{
+    if (ev == NULL)
+        return;
+    pthread_mutex_lock(&ev->mu);
+    for (int i = 0; i < EVAL_NSTAGES; i++)
+        eval_wait_stage(ev, (enum eval_step)i);
+    pthread_mutex_unlock(&ev->mu);
+    for (int i = 0; i < EVAL_NSTAGES; i++) {
+        rdns_score_free(ev->stage[i].card);
+        free(ev->stage[i].input);
+    }
+    if (ev->fc)
+        rdns_fcrdns_free(ev->fc);
+    rdns_score_free(ev->card);
+    pthread_mutex_destroy(&ev->mu);
+    pthread_cond_destroy(&ev->cv);
+    rdns_engine_unref(ev->e);
+    free(ev);
+}
+
+/* ---- results (after rdns_eval_wait) ---- */
 
 const rdns_addr *rdns_eval_client(const rdns_eval *ev)
 {

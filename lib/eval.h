@@ -42,10 +42,25 @@ bool rdns_engine_trusted(const rdns_engine *e, const rdns_addr *a);
  * for a Unix-socket connection: address checks are then skipped). Holds a
  * reference on e until freed. */
 rdns_eval *rdns_eval_new(rdns_engine *e, const rdns_addr *client);
+/* Waits for stages still running, then frees. */
 void rdns_eval_free(rdns_eval *ev);
 
+/*
+ * The stages. Each rdns_eval_start_* returns at once when the engine
+ * prefetches (dns.prefetch, the default): its DNS work runs on the
+ * engine's workers, in parallel with the other stages and with the SMTP
+ * dialogue, and rdns_eval_wait() joins it where a decision needs it.
+ * Without prefetch, and always for the plain forms, the stage runs in the
+ * caller's thread. Results below are read after rdns_eval_wait() or a
+ * plain form. Calls for one evaluation come from one thread at a time.
+ */
+void rdns_eval_start_connect(rdns_eval *ev);
+void rdns_eval_start_helo(rdns_eval *ev, const char *helo, size_t len);
+void rdns_eval_start_mail(rdns_eval *ev, const char *from, size_t len);
+void rdns_eval_wait(rdns_eval *ev);
+
 void rdns_eval_connect(rdns_eval *ev);
-/* helo: len bytes, untrusted. */
+/* helo: len bytes, untrusted. A second HELO replaces the first. */
 void rdns_eval_helo(rdns_eval *ev, const char *helo, size_t len);
 /* A new message: replaces the previous MAIL FROM checks. */
 void rdns_eval_mail(rdns_eval *ev, const char *from, size_t len);

@@ -383,3 +383,19 @@ void rdns_helo_check(rdns_score *s, rdns_dns *dns, const char *helo,
     helo_check_ptr(s, name, shown, verified_name);
     helo_check_resolvable(s, dns, name, shown, verified_name, deadline);
 }
+
+void rdns_helo_check_ptr(rdns_score *s, const char *helo, size_t len,
+                         const char *verified_name)
+{
+    char why[HELO_DETAIL_MAX / 2], shown[HELO_SHOW_MAX + 1];
+    char name[HELO_TEXT_MAX + 1];
+    rdns_addr lit;
+
+    if (helo == NULL || rdns_helo_parse(helo, len, &lit, why, sizeof(why)) != RDNS_HELO_FQDN)
+        return;
+    rdns_sanitize(shown, sizeof(shown), helo, len);
+    memcpy(name, helo, len);
+    name[len] = '\0';
+    rdns_name_normalize(name);
+    helo_check_ptr(s, name, shown, verified_name);
+}

@@ -39,4 +39,9 @@ void rdns_helo_check(rdns_score *s, rdns_dns *dns, const char *helo,
                      size_t len, const rdns_addr *client,
                      const char *verified_name, int64_t deadline);
 
+/* Only helo_ptr_mismatch: for when the verified PTR name becomes known
+ * after the other HELO checks ran (the milter runs them in parallel). */
+void rdns_helo_check_ptr(rdns_score *s, const char *helo, size_t len,
+                         const char *verified_name);
+
 #endif

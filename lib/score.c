@@ -92,6 +92,13 @@ void rdns_score_set(rdns_score *s, rdns_check c, rdns_check_state st,
     s->c[c].fix = fix ? rdns_strdup(fix) : NULL;
 }
 
+void rdns_score_merge(rdns_score *dst, const rdns_score *src)
+{
+    for (int i = 0; i < RDNS_CHECK_COUNT; i++)
+        if (src->c[i].state != RDNS_CHECK_SKIPPED)
+            rdns_score_set(dst, (rdns_check)i, src->c[i].state, src->c[i].detail, src->c[i].fix);
+}
+
 void rdns_score_temperror(rdns_score *s, const char *note)
 {
     char buf[SCORE_TEMPERROR_MAX];

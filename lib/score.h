@@ -56,6 +56,8 @@ void rdns_score_free(rdns_score *s);
 /* Returns every check to SKIPPED. */
 void rdns_score_clear(rdns_score *s);
 
+/* Copies every evaluated (not SKIPPED) check of src into dst. */
+void rdns_score_merge(rdns_score *dst, const rdns_score *src);
 /* Records a check's outcome. detail: what was found, for people; fix: what
  * the sender should change (NULL when nothing). Both are copied and must
  * already be sanitised. Setting a check again replaces it. */
