@@ -1,0 +1,696 @@
+#!/usr/bin/env python3
+"""
+NAME
+    run_bench - rdns-milter's benchmark: throughput, latency, CPU and memory
+    next to a no-op milter (the ceiling) and policyd-weight
+
+SYNOPSIS
+    run_bench.py [--build DIR] [--stories N] [--concurrency C]
+                 [--soak MINUTES] [--quick] [--no-policyd] [--out DIR]
+
+DESCRIPTION
+    Everything runs on loopback, against DNS data generated for the run
+    (stories.py: 10,000 clients, a documented mix) and served by NSD. The
+    SMTP side is milterdrive, which plays the MTA over a unix socket.
+
+      ceiling        noop_milter: libmilter, same protocol steps, no work
+      cold           a fresh rdns-milter process, each client once
+      warm           the same process, the same clients again (its DNS cache,
+                     where it has one, is full)
+      policyd-weight the Debian package over Postfix's policy protocol, same
+                     clients, its own NSD on 127.0.0.2:53 (it takes no port),
+                     DNSBL and RHSBL lists emptied, syslog into a discarding
+                     datagram socket
+      delay          DNS answers 20 ms late (delaydns.py in front of NSD):
+                     the added latency per session, in DNS round trips, with
+                     dns.prefetch on and off where the build has that key
+      500 sessions   500 concurrent sessions: peak RSS of the milter
+      soak           (--soak MINUTES) sessions at a steady rate, RSS sampled
+                     every 5 s: any growth after the first minute
+
+    CPU seconds come from /proc/PID/stat (user + system, children
+    included), peak RSS from VmHWM in /proc/PID/status.
+
+    Prints a table and writes tests/bench/results/latest.txt (figures,
+    date, machine) and latest.md (the same as a markdown table).
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "dns"))
+sys.path.insert(0, HERE)
+import dnsfixture  # noqa: E402
+import delaydns  # noqa: E402
+import stories  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+# ---- /proc ---------------------------------------------------------------
+
+def proc_cpu(pid, children=True):
+    """User + system CPU seconds of pid (and its reaped children)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            f = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    t = int(f[11]) + int(f[12])
+    if children:
+        t += int(f[13]) + int(f[14])
+    return t / TICK
+
+
+def proc_status(pid, key):
+    """A kB value of /proc/PID/status (VmHWM, VmRSS) in MB."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
+
+
+def polw_pids(before):
+    """policyd-weight processes that were not there before we started
+    it: the master, its children and its cache daemon (which detaches,
+    and which "stop" may leave behind)."""
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit() or int(d) in before:
+            continue
+        try:
+            with open("/proc/%s/cmdline" % d, "rb") as f:
+                if f.read().startswith(b"policyd-weight"):
+                    out.append(int(d))
+        except OSError:
+            continue
+    return out
+
+
+def all_pids():
+    return set(int(d) for d in os.listdir("/proc") if d.isdigit())
+
+
+# ---- the programs under test ---------------------------------------------
+
+def wait_unix(path, proc, what, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError("%s exited with %s" % (what, proc.returncode))
+        with socket.socket(socket.AF_UNIX) as s:
+            try:
+                s.connect(path)
+                return
+            except OSError:
+                time.sleep(0.05)
+    raise RuntimeError("%s did not open %s" % (what, path))
+
+
+def stop_proc(p):
+    if p is None or p.poll() is not None:
+        return
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(15)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
+class Milter:
+    """A milter process on a unix socket in the run's folder."""
+
+    def __init__(self, argv, sock, logpath, what):
+        self.argv, self.sock, self.logpath, self.what = argv, sock, logpath, what
+        self.proc = None
+
+    def __enter__(self):
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)
+        with open(self.logpath, "w") as lf:
+            self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=lf,
+                                         stderr=lf)
+        try:
+            wait_unix(self.sock, self.proc, self.what)
+        except RuntimeError:
+            stop_proc(self.proc)
+            raise RuntimeError("%s did not start:\n%s" % (self.what, self.tail()))
+        return self
+
+    def tail(self):
+        try:
+            with open(self.logpath, errors="replace") as f:
+                return f.read()[-2000:]
+        except OSError:
+            return ""
+
+    def __exit__(self, *exc):
+        stop_proc(self.proc)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+
+def rdns_config(path, sock, resolver, extra):
+    dns = {"resolvers": [resolver]}
+    dns.update(extra)
+    lines = ["dns:"]
+    for k, v in dns.items():
+        if isinstance(v, list):
+            lines.append("  %s: [%s]" % (k, ", ".join('"%s"' % x for x in v)))
+        elif isinstance(v, bool):
+            lines.append("  %s: %s" % (k, "true" if v else "false"))
+        else:
+            lines.append("  %s: %s" % (k, v))
+    lines += ["trusted_networks: []",
+              "milter:",
+              '  socket: "unix:%s"' % sock,
+              '  socket_mode: "0600"']
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def config_accepts(binary, tmp, resolver, extra):
+    """Whether this build knows the dns keys in extra (rdns-milter -t)."""
+    conf = os.path.join(tmp, "probe.yaml")
+    rdns_config(conf, os.path.join(tmp, "probe.sock"), resolver, extra)
+    r = subprocess.run([binary, "-t", "-c", conf], capture_output=True, text=True)
+    return r.returncode == 0
+
+
+# ---- driving -------------------------------------------------------------
+
+def drive(args, sock, story_file, n=None, conc=None, seconds=None, policy=False):
+    cmd = [args.drive, "-c", str(conc or args.concurrency), "-s", sock]
+    if seconds:
+        cmd += ["-t", str(seconds)]
+    elif n:
+        cmd += ["-n", str(n)]
+    if policy:
+        cmd.append("-P")
+    cmd.append(story_file)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=(seconds or 0) + 900)
+    got = {}
+    for line in r.stdout.splitlines():
+        if "=" in line:
+            k, v = line.split("=", 1)
+            try:
+                got[k] = float(v) if "." in v or v.isdigit() else v
+            except ValueError:
+                got[k] = v
+    if r.stderr.strip():
+        log(r.stderr.strip()[:600])
+    if "sessions" not in got:
+        raise RuntimeError("milterdrive failed: %s" % r.stderr[-600:])
+    return got
+
+
+def measured(name, pid, fig, cpu0, children=True):
+    fig = dict(fig)
+    fig["name"] = name
+    fig["cpu_s"] = proc_cpu(pid, children) - cpu0
+    fig["cpu_ms_per_session"] = 1000.0 * fig["cpu_s"] / fig["sessions"] if fig["sessions"] else 0
+    fig["hwm_mb"] = proc_status(pid, "VmHWM")
+    return fig
+
+
+# ---- policyd-weight ------------------------------------------------------
+
+POLW_CONF = """
+$DEBUG = 0;
+@dnsbl_score = ();
+@rhsbl_score = ();
+$NS = '{ns}';
+$LOCKPATH = '{lock}/';
+$SPATH = '{lock}/polw.sock';
+$PIDFILE = '{lock}/policyd-weight.pid';
+$TCP_PORT = {port};
+$BIND_ADDRESS = '127.0.0.1';
+$USER = 'polw';
+$GROUP = 'polw';
+$syslog_socktype = {{ type => 'unix', path => '{devlog}' }};
+1;
+"""
+
+
+class DevNullSyslog:
+    """A datagram socket that reads and discards syslog messages, so a
+    program that insists on syslog does not stall retrying."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(path)
+        os.chmod(path, 0o666)
+        self.stop = threading.Event()
+        self.t = threading.Thread(target=self._run, daemon=True)
+        self.t.start()
+
+    def _run(self):
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                self.sock.recv(65536)
+            except OSError:
+                pass
+
+    def close(self):
+        self.stop.set()
+        self.t.join(2)
+        self.sock.close()
+
+
+class FixedPortNSD(dnsfixture.NSD):
+    """NSD on addr:53: policyd-weight's $NS takes addresses only."""
+
+    def start(self):
+        orig = dnsfixture.free_port
+        dnsfixture.free_port = lambda addr="127.0.0.1": 53
+        try:
+            return super().start()
+        finally:
+            dnsfixture.free_port = orig
+
+
+def run_policyd(args, tmp, zones, story_file):
+    binary = shutil.which("policyd-weight") or "/usr/sbin/policyd-weight"
+    if not os.path.exists(binary):
+        return None, "policyd-weight not installed"
+    lock = os.path.join(tmp, "polw")
+    os.makedirs(lock, exist_ok=True)
+    shutil.chown(lock, "polw", "polw")
+    os.chmod(tmp, 0o755)
+    devlog = os.path.join(tmp, "devlog")
+    sysl = DevNullSyslog(devlog)
+    port = dnsfixture.free_port()
+    conf = os.path.join(tmp, "policyd-weight.conf")
+    with open(conf, "w") as f:
+        f.write(POLW_CONF.format(ns="127.0.0.2", lock=lock, port=port, devlog=devlog))
+    os.chmod(conf, 0o644)
+    before = all_pids()
+    nsd2 = FixedPortNSD(zones, addr="127.0.0.2")
+    try:
+        nsd2.start()
+    except RuntimeError as e:
+        sysl.close()
+        return None, "no NSD on 127.0.0.2:53 (%s)" % str(e).splitlines()[0]
+    fig, why = None, ""
+    try:
+        r = subprocess.run([binary, "-f", conf, "start"], capture_output=True,
+                           text=True, timeout=60)
+        pidfile = os.path.join(lock, "policyd-weight.pid")
+        deadline = time.monotonic() + 20
+        master = None
+        while time.monotonic() < deadline:
+            try:
+                master = int(open(pidfile).read().strip())
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except (OSError, ValueError):
+                time.sleep(0.2)
+        else:
+            return None, "policyd-weight did not start: %s %s" % (r.stdout[-300:],
+                                                                   r.stderr[-300:])
+        n = min(args.policyd_sessions, args.stories)
+        # warm up its processes (children, cache daemon, Perl compile)
+        drive(args, "inet:%d@127.0.0.1" % port, story_file, n=args.concurrency * 2,
+              policy=True)
+        cpu0 = sum(proc_cpu(p) for p in polw_pids(before))
+        fig = drive(args, "inet:%d@127.0.0.1" % port, story_file, n=n, policy=True)
+        fig["name"] = "policyd-weight"
+        pids = polw_pids(before)
+        fig["cpu_s"] = sum(proc_cpu(p) for p in pids) - cpu0
+        fig["cpu_ms_per_session"] = 1000.0 * fig["cpu_s"] / max(1, fig["sessions"])
+        fig["hwm_mb"] = sum(proc_status(p, "VmHWM") for p in pids)
+        fig["note"] = "%d processes" % len(pids)
+        subprocess.run([binary, "-f", conf, "-k", "stop"], capture_output=True,
+                       timeout=60)
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        why = str(e)[:300]
+    finally:
+        time.sleep(0.5)
+        for p in polw_pids(before):       # "stop" may leave its cache behind
+            try:
+                os.kill(p, signal.SIGTERM)
+            except OSError:
+                pass
+        nsd2.stop()
+        sysl.close()
+    return fig, why
+
+
+# ---- report --------------------------------------------------------------
+
+def machine():
+    model = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = proc_meminfo("MemTotal")
+    return {"date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+            "nproc": os.cpu_count(), "cpu": model, "mem_gb": "%.1f" % (mem / 1024 / 1024),
+            "kernel": platform.release(), "loadavg_start": "%.2f %.2f %.2f" % os.getloadavg()}
+
+
+def proc_meminfo(key):
+    for line in open("/proc/meminfo"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def row(f):
+    return ("| %s | %d | %s | %.2f | %.2f | %d / %d / %d | %.1f | %.2f | %.1f |"
+            % (f["name"], f["sessions"], "{:,.0f}".format(f["sessions_per_s"]), f["p50_ms"],
+               f["p99_ms"], f["accept"], f["reject"], f["tempfail"], f.get("cpu_s", 0),
+               f.get("cpu_ms_per_session", 0), f.get("hwm_mb", 0)))
+
+
+def verdict(ok):
+    return "met" if ok else "NOT met"
+
+
+def report(args, m, mix, runs, ratios, notes):
+    L = []
+    L.append("# rdns-milter benchmark (scripts/bench)")
+    L.append("")
+    L.append("Taken %s on %d CPU(s) (%s), %s GB RAM, Linux %s; load average at start %s."
+             % (m["date"], m["nproc"], m["cpu"], m["mem_gb"], m["kernel"], m["loadavg_start"]))
+    if args.shared:
+        L.append("The machine was shared with other jobs (builds, tests) during the run: "
+                 "absolute figures are low and noisy; the ratios compare runs of the same "
+                 "minutes.")
+    L.append("")
+    L.append("Milter socket: unix (the driver plays the MTA: one write per protocol packet). "
+             "Concurrency %d sessions unless stated. DNS: NSD on loopback serving %d generated "
+             "clients (%s)." % (args.concurrency, args.stories,
+                                ", ".join("%s %d" % kv for kv in mix.items())))
+    L.append("")
+    L.append("| run | sessions | sessions/s | p50 ms | p99 ms | accept / reject / tempfail "
+             "| CPU s | CPU ms/session | peak RSS MB |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
+    for f in runs:
+        L.append(row(f))
+    L.append("")
+    L.append("| measure | target | measured | |")
+    L.append("|---|---|---|---|")
+    for name, target, value, ok in ratios:
+        L.append("| %s | %s | %s | %s |" % (name, target, value,
+                                            "" if ok is None else verdict(ok)))
+    if notes:
+        L.append("")
+        for n in notes:
+            L.append("- " + n)
+    return "\n".join(L) + "\n"
+
+
+# ---- main ----------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(prog="run_bench.py")
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--stories", type=int, default=10000)
+    ap.add_argument("--concurrency", type=int, default=20)
+    ap.add_argument("--policyd-sessions", type=int, default=2000)
+    ap.add_argument("--delay-sessions", type=int, default=1000)
+    ap.add_argument("--big-sessions", type=int, default=5000)
+    ap.add_argument("--soak", type=float, default=0, help="minutes (0: no soak)")
+    ap.add_argument("--quick", action="store_true", help="small runs, for development")
+    ap.add_argument("--no-policyd", action="store_true")
+    ap.add_argument("--shared", action="store_true", default=True,
+                    help="say the machine was shared (default)")
+    ap.add_argument("--out", default=os.path.join(HERE, "results"))
+    args = ap.parse_args()
+    if args.quick:
+        args.stories, args.policyd_sessions = 500, 200
+        args.delay_sessions, args.big_sessions = 200, 1000
+    args.drive = os.path.join(args.build, "milterdrive")
+    noop = os.path.join(args.build, "noop_milter")
+    rdns = os.path.join(args.build, "rdns-milter")
+    for b in (args.drive, noop, rdns):
+        if not os.access(b, os.X_OK):
+            sys.exit("bench: %s missing (build first: scripts/build.sh)" % b)
+
+    m = machine()
+    tmp = tempfile.mkdtemp(prefix="rdns-bench.")
+    runs, ratios, notes, fig = [], [], [], {}
+    try:
+        story_file, zones, mix = stories.generate(args.stories, os.path.join(tmp, "dns"))
+        log("%d stories: %s" % (args.stories, mix))
+        nsd = dnsfixture.NSD(zones).start()
+        try:
+            fig = bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes)
+            if not args.no_policyd:
+                log("policyd-weight")
+                pw, why = run_policyd(args, tmp, zones, story_file)
+                if pw is None:
+                    notes.append("policyd-weight not measured: " + why)
+                else:
+                    runs.insert(3, pw)
+                    fig["policyd"] = pw
+        finally:
+            nsd.stop()
+        ratios = targets(fig)
+        notes += target_notes(fig)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    notes.append("rspamd hfilter is not measured here: it runs inside rspamd (a full "
+                 "scanner with its own workers, Redis-free config and DNS stack), which "
+                 "is not practical to drive per SMTP session from this benchmark; "
+                 "scripts/compare-generic compares its hostname rules offline.")
+    text = report(args, m, mix, runs, ratios, notes)
+    print(text)
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "latest.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(args.out, "latest.txt"), "w") as f:
+        f.write("# scripts/bench %s\n" % " ".join(sys.argv[1:]))
+        for k, v in m.items():
+            f.write("machine.%s=%s\n" % (k, v))
+        f.write("shared_machine=%s\n" % ("yes" if args.shared else "no"))
+        f.write("stories=%d\nconcurrency=%d\nsocket_type=unix\n" % (args.stories,
+                                                                    args.concurrency))
+        for kind, n in mix.items():
+            f.write("mix.%s=%d\n" % (kind, n))
+        for r in runs:
+            for k in ("sessions", "sessions_per_s", "p50_ms", "p90_ms", "p99_ms", "max_ms",
+                      "accept", "reject", "tempfail", "errors", "headers_changed", "cpu_s",
+                      "cpu_ms_per_session", "hwm_mb", "concurrency"):
+                if k in r:
+                    f.write("%s.%s=%s\n" % (r["name"].replace(" ", "_"), k, r[k]))
+        for name, target, value, ok in ratios:
+            f.write("target.%s=%s (%s) %s\n" % (name.replace(" ", "_"), value, target,
+                                                 "" if ok is None else verdict(ok)))
+        for n in notes:
+            f.write("note=%s\n" % n)
+    log("wrote %s/latest.txt and latest.md" % args.out)
+    return 0
+
+
+def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
+    fig = {}
+    sock = os.path.join(tmp, "m.sock")
+    spec = "unix:" + sock
+    extra = {}
+    if config_accepts(rdns, tmp, nsd.resolver, {"cache_size": 10000}):
+        extra["cache_size"] = max(10000, 4 * args.stories)
+    else:
+        notes.append("this build has no dns.cache_size: 'warm' is a second pass without "
+                     "a DNS cache of the milter's own")
+    has_prefetch = config_accepts(rdns, tmp, nsd.resolver, {"prefetch": True})
+    conf = os.path.join(tmp, "rdns.yaml")
+
+    log("ceiling: noop_milter")
+    with Milter([noop, "-s", spec], sock, os.path.join(tmp, "noop.log"), "noop_milter") as mm:
+        drive(args, spec, story_file, n=200)                 # warm-up
+        c0 = proc_cpu(mm.pid)
+        fig["noop"] = measured("ceiling (no-op milter)", mm.pid,
+                               drive(args, spec, story_file), c0)
+    runs.append(fig["noop"])
+
+    rdns_config(conf, sock, nsd.resolver, extra)
+    log("rdns-milter cold and warm")
+    with Milter([rdns, "-f", "-c", conf], sock, os.path.join(tmp, "rdns.log"),
+                "rdns-milter") as mm:
+        c0 = proc_cpu(mm.pid)
+        fig["cold"] = measured("rdns-milter cold", mm.pid, drive(args, spec, story_file), c0)
+        c0 = proc_cpu(mm.pid)
+        fig["warm"] = measured("rdns-milter warm", mm.pid, drive(args, spec, story_file), c0)
+    runs += [fig["cold"], fig["warm"]]
+
+    # 20 ms DNS: every run a fresh process (same cache state), the same
+    # first clients; the baseline is the same run with no delay.
+    n = min(args.delay_sessions, args.stories)
+    dc = min(args.concurrency, 10)
+    variants = [("prefetch on", {"prefetch": True}), ("prefetch off", {"prefetch": False})] \
+        if has_prefetch else [("", {})]
+    if not has_prefetch:
+        notes.append("this build has no dns.prefetch: the 20 ms runs measure the milter as "
+                     "it is (no overlap); run again when the key exists for the comparison")
+    for label, pf in variants:
+        for delay in (0, 20):
+            name = "rdns-milter DNS +%d ms%s" % (delay, (", " + label) if label else "")
+            rdns_config(conf, sock, nsd.resolver, dict(extra, **pf))
+            ctx = delaydns.DelayDNS(nsd.resolver, delay) if delay else None
+            if ctx:
+                ctx.start()
+                rdns_config(conf, sock, ctx.resolver, dict(extra, **pf))
+            try:
+                log(name)
+                with Milter([rdns, "-f", "-c", conf], sock, os.path.join(tmp, "rdns-d.log"),
+                            "rdns-milter") as mm:
+                    c0 = proc_cpu(mm.pid)
+                    f = measured(name, mm.pid, drive(args, spec, story_file, n=n, conc=dc), c0)
+                if ctx:
+                    f["late_answers"] = ctx.late
+                    f["dns_answers"] = ctx.answered
+            finally:
+                if ctx:
+                    ctx.stop()
+            fig["delay%d%s" % (delay, label.replace(" ", "_"))] = f
+            runs.append(f)
+
+    log("500 concurrent sessions")
+    rdns_config(conf, sock, nsd.resolver, extra)
+    for what, argv in (("rdns-milter", [rdns, "-f", "-c", conf]), ("noop", [noop, "-s", spec])):
+        with Milter(argv, sock, os.path.join(tmp, "big.log"), what) as mm:
+            c0 = proc_cpu(mm.pid)
+            peak = [0.0]
+            stop = threading.Event()
+
+            def sample(pid=mm.pid):
+                while not stop.is_set():
+                    peak[0] = max(peak[0], proc_status(pid, "VmRSS"))
+                    stop.wait(0.2)
+            th = threading.Thread(target=sample, daemon=True)
+            th.start()
+            try:
+                f = measured("%s, 500 concurrent" % ("rdns-milter cold" if what == "rdns-milter"
+                                                     else "ceiling"),
+                             mm.pid, drive(args, spec, story_file,
+                                           n=min(args.big_sessions, args.stories), conc=500), c0)
+            finally:
+                stop.set()
+                th.join()
+            f["threads_peak_note"] = peak[0]
+        fig["big_" + what] = f
+        runs.append(f)
+
+    if args.soak > 0:
+        fig["soak"] = soak(args, tmp, rdns, conf, sock, spec, story_file)
+    return fig
+
+
+def soak(args, tmp, rdns, conf, sock, spec, story_file):
+    secs = args.soak * 60
+    log("soak: %.0f minutes" % args.soak)
+    samples = []
+    with Milter([rdns, "-f", "-c", conf], sock, os.path.join(tmp, "soak.log"),
+                "rdns-milter") as mm:
+        stop = threading.Event()
+        t0 = time.monotonic()
+
+        def sample():
+            while not stop.is_set():
+                samples.append((time.monotonic() - t0, proc_status(mm.pid, "VmRSS")))
+                stop.wait(5)
+        th = threading.Thread(target=sample, daemon=True)
+        th.start()
+        try:
+            f = drive(args, spec, story_file, seconds=secs, conc=min(args.concurrency, 10))
+        finally:
+            stop.set()
+            th.join()
+        samples.append((time.monotonic() - t0, proc_status(mm.pid, "VmRSS")))
+    after1 = [r for t, r in samples if t >= 60] or [r for _, r in samples]
+    f["rss_after_1min_mb"] = after1[0]
+    f["rss_end_mb"] = samples[-1][1]
+    f["rss_max_mb"] = max(r for _, r in samples)
+    f["samples"] = len(samples)
+    f["minutes"] = args.soak
+    return f
+
+
+def targets(fig):
+    out = []
+    if "noop" in fig and "warm" in fig:
+        r = fig["warm"]["sessions_per_s"] / fig["noop"]["sessions_per_s"]
+        out.append(("warm / ceiling sessions/s", ">= 80%", "%.0f%%" % (100 * r), r >= 0.80))
+    if "cold" in fig and "policyd" in fig:
+        r = fig["cold"]["sessions_per_s"] / fig["policyd"]["sessions_per_s"]
+        out.append(("cold / policyd-weight sessions/s", ">= 5x", "%.1fx" % r, r >= 5))
+    if "delay0prefetch_on" in fig:
+        on = fig["delay20prefetch_on"]["p50_ms"] - fig["delay0prefetch_on"]["p50_ms"]
+        off = fig["delay20prefetch_off"]["p50_ms"] - fig["delay0prefetch_off"]["p50_ms"]
+        saved = (off - on) / 20.0
+        out.append(("DNS round trips added at p50, prefetch on", "-", "%.1f (%.0f ms)"
+                    % (on / 20.0, on), None))
+        out.append(("DNS round trips added at p50, prefetch off", "-", "%.1f (%.0f ms)"
+                    % (off / 20.0, off), None))
+        out.append(("round trips saved by overlap at p50", ">= 1", "%.1f" % saved, saved >= 1))
+    elif "delay0" in fig:
+        add = fig["delay20"]["p50_ms"] - fig["delay0"]["p50_ms"]
+        out.append(("DNS round trips added at p50 (no prefetch key)", "-", "%.1f (%.0f ms)"
+                    % (add / 20.0, add), None))
+        out.append(("round trips saved by overlap at p50", ">= 1", "not measurable yet", None))
+    if "big_rdns-milter" in fig:
+        h = fig["big_rdns-milter"]["hwm_mb"]
+        out.append(("peak RSS, 500 concurrent sessions", "<= 64 MB", "%.1f MB" % h, h <= 64))
+    if "soak" in fig:
+        s = fig["soak"]
+        g = s["rss_end_mb"] - s["rss_after_1min_mb"]
+        out.append(("RSS growth over %.0f min soak (after minute 1)" % s["minutes"], "none",
+                    "%+.1f MB (%.1f -> %.1f, max %.1f; %d sessions)"
+                    % (g, s["rss_after_1min_mb"], s["rss_end_mb"], s["rss_max_mb"],
+                       s["sessions"]), g <= 1.0))
+    return out
+
+
+def target_notes(fig):
+    notes = []
+    for k, f in fig.items():
+        if isinstance(f, dict) and f.get("late_answers"):
+            notes.append("%s: %d of %d delayed DNS answers were more than 5 ms late "
+                         "(the delaying proxy fell behind)" % (f["name"], f["late_answers"],
+                                                              f["dns_answers"]))
+        if isinstance(f, dict) and f.get("errors"):
+            notes.append("%s: %d sessions failed (see the driver's messages)"
+                         % (f["name"], f["errors"]))
+    if "policyd" in fig:
+        notes.append("policyd-weight gets client_name and reverse_client_name from the "
+                     "stories, as Postfix would hand them over after its own PTR and "
+                     "FCrDNS lookups: rdns-milter does those lookups itself, so the "
+                     "comparison favours policyd-weight. Its HAM/SPAM result caches are on "
+                     "(defaults); every client is new to it.")
+    return notes
+
+
+if __name__ == "__main__":
+    sys.exit(main())
