@@ -12,6 +12,11 @@
  *   Per message (reset at MAIL, end of message and abort): the queue id,
  *   the sender, the header fields to remove, the authenticated flag.
  *
+ *   Overlap: connect, HELO and MAIL only start their stage of the
+ *   evaluation (lib/eval runs the DNS work on its workers) and return;
+ *   the callback at reject_stage, and end of message, wait for it. So DNS
+ *   time hides behind the client's next SMTP round trips.
+ *
  *   Decision: from config reject_stage on, at every stage, an evaluation
  *   whose action is reject gets 550 5.7.1 with reject_reply, tempfail gets
  *   451 4.7.1 with tempfail_reply. At RCPT the refusal is for that
@@ -172,6 +177,7 @@ static sfsistat cb_decide(SMFICTX *ctx, cb_conn *c, rdns_stage stage, const char
 
     if (c->ev == NULL || c->authenticated || stage < cfg->reject_stage)
         return SMFIS_CONTINUE;
+    rdns_eval_wait(c->ev);          /* the first place a verdict is needed */
     act = rdns_eval_action(c->ev);
     if (act == RDNS_ACTION_ACCEPT)
         return SMFIS_CONTINUE;
@@ -246,7 +252,7 @@ static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
         return SMFIS_ACCEPT;
     }
     c->ev = rdns_eval_new(c->engine, have_addr ? &addr : NULL);
-    rdns_eval_connect(c->ev);
+    rdns_eval_start_connect(c->ev);
     return cb_decide(ctx, c, RDNS_STAGE_CONNECT, NULL);
 }
 
@@ -256,7 +262,7 @@ static sfsistat cb_helo(SMFICTX *ctx, char *helo)
 
     if (c == NULL || c->ev == NULL)
         return SMFIS_CONTINUE;
-    rdns_eval_helo(c->ev, helo ? helo : "", helo ? strlen(helo) : 0);
+    rdns_eval_start_helo(c->ev, helo ? helo : "", helo ? strlen(helo) : 0);
     return cb_decide(ctx, c, RDNS_STAGE_HELO, NULL);
 }
 
@@ -282,7 +288,7 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
                       user);
         return SMFIS_ACCEPT;
     }
-    rdns_eval_mail(c->ev, from, strlen(from));
+    rdns_eval_start_mail(c->ev, from, strlen(from));
     return cb_decide(ctx, c, RDNS_STAGE_MAIL, NULL);
 }
 
@@ -342,6 +348,7 @@ static sfsistat cb_eom(SMFICTX *ctx)
     if (c == NULL || c->ev == NULL || c->authenticated)
         return SMFIS_CONTINUE;
     cfg = rdns_engine_config(c->engine);
+    rdns_eval_wait(c->ev);
     cb_copy_macro(ctx, "i", c->qid, sizeof(c->qid));
     cb_delete_fields(ctx, c);
     /* Inserted at the top: trace fields read from the top down, and
