@@ -20,33 +20,34 @@
 static const struct {
     const char *name;
     double weight;
+    const char *reason;     /* short, for SMTP replies */
     /* why: the reason for the default weight (also in README and man page) */
 } checks[RDNS_CHECK_COUNT] = {
     /* No PTR at all: RFC 1912 2.1 asks every host to have one, and large
      * receivers refuse mail without it; but a small site can forget. */
-    [RDNS_CHECK_PTR_NONE] = {"ptr_none", 5.0},
+    [RDNS_CHECK_PTR_NONE] = {"ptr_none", 5.0, "no PTR record for the client address"},
     /* A PTR whose name does not point back: common for hijacked hosts in
      * half-maintained ISP space, rarer but possible for real servers. */
-    [RDNS_CHECK_FCRDNS_FAIL] = {"fcrdns_fail", 3.0},
+    [RDNS_CHECK_FCRDNS_FAIL] = {"fcrdns_fail", 3.0, "the PTR name does not resolve back to the client address"},
     /* Generic ISP name with the address in it: a home line, not a server. */
-    [RDNS_CHECK_PTR_GENERIC] = {"ptr_generic", 3.0},
+    [RDNS_CHECK_PTR_GENERIC] = {"ptr_generic", 3.0, "the PTR name looks like a dynamic or residential address"},
     /* RFC 5321 4.1.1.1 requires an FQDN or an address literal; "localhost"
      * or "User" is malware or a broken script, never an MTA. */
-    [RDNS_CHECK_HELO_NOT_FQDN] = {"helo_not_fqdn", 3.0},
+    [RDNS_CHECK_HELO_NOT_FQDN] = {"helo_not_fqdn", 3.0, "HELO is not a fully qualified domain name"},
     /* Claiming to be an address it is not is a lie, not a mistake. */
-    [RDNS_CHECK_HELO_LITERAL_MISMATCH] = {"helo_literal_mismatch", 3.0},
+    [RDNS_CHECK_HELO_LITERAL_MISMATCH] = {"helo_literal_mismatch", 3.0, "HELO address literal is not the client address"},
     /* A made-up name; real servers' HELO names resolve. */
-    [RDNS_CHECK_HELO_UNRESOLVABLE] = {"helo_unresolvable", 2.0},
+    [RDNS_CHECK_HELO_UNRESOLVABLE] = {"helo_unresolvable", 2.0, "HELO name does not resolve"},
     /* Many real servers HELO with a name other than their PTR (clusters,
      * NAT): weak evidence, reported for filters more than for rejects. */
-    [RDNS_CHECK_HELO_PTR_MISMATCH] = {"helo_ptr_mismatch", 0.5},
+    [RDNS_CHECK_HELO_PTR_MISMATCH] = {"helo_ptr_mismatch", 0.5, "HELO name differs from the PTR name"},
     /* MAIL FROM domain that is not a host name at all. */
-    [RDNS_CHECK_FROM_NOT_FQDN] = {"from_not_fqdn", 3.0},
+    [RDNS_CHECK_FROM_NOT_FQDN] = {"from_not_fqdn", 3.0, "sender domain is not a domain name"},
     /* No bounce could ever be delivered to this sender. */
-    [RDNS_CHECK_FROM_DOMAIN_INVALID] = {"from_domain_invalid", 4.0},
+    [RDNS_CHECK_FROM_DOMAIN_INVALID] = {"from_domain_invalid", 4.0, "sender domain cannot receive mail"},
     /* DNS trouble says nothing about the client; informative only. It can
      * never cause a reject, only count towards a tempfail. */
-    [RDNS_CHECK_DNS_TEMPERROR] = {"dns_temperror", 0.0},
+    [RDNS_CHECK_DNS_TEMPERROR] = {"dns_temperror", 0.0, "temporary DNS failure"},
 };
 
 struct rdns_score {
@@ -234,6 +235,11 @@ const char *rdns_action_str(rdns_action a)
         return "reject";
     }
     return "accept";
+}
+
+const char *rdns_check_reason(rdns_check c)
+{
+    return (unsigned)c < RDNS_CHECK_COUNT ? checks[c].reason : "unknown";
 }
 
 double rdns_check_default_weight(rdns_check c)

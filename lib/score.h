@@ -78,6 +78,9 @@ rdns_action rdns_score_action(const rdns_score *s, const double *weights,
 char *rdns_score_hits(const rdns_score *s, char *buf, size_t len);
 
 const char *rdns_check_name(rdns_check c);
+/* A short phrase for people, for SMTP replies ("no PTR record for the
+ * client address"). */
+const char *rdns_check_reason(rdns_check c);
 bool rdns_check_lookup(const char *name, rdns_check *out);
 const char *rdns_action_str(rdns_action a);   /* "accept", "tempfail", "reject" */
 /* Compiled-in default weight of a check (see the table in score.c). */

@@ -89,16 +89,12 @@ char *rdns_reply_reasons(const rdns_eval *ev, char *out, size_t outlen)
         return out;
     out[0] = '\0';
     for (int c = 0; c < RDNS_CHECK_COUNT; c++) {
-        const char *why;
         int n;
 
         if (rdns_score_state(card, (rdns_check)c) != RDNS_CHECK_HIT)
             continue;
-        why = rdns_score_fix(card, (rdns_check)c);
-        if (why == NULL || *why == '\0')
-            why = rdns_score_detail(card, (rdns_check)c);
-        n = snprintf(out + used, outlen - used, "%s%s%s%s", used ? "; " : "",
-                     rdns_check_name((rdns_check)c), *why ? ": " : "", why);
+        n = snprintf(out + used, outlen - used, "%s%s", used ? ", " : "",
+                     rdns_check_reason((rdns_check)c));
         if (n < 0 || (size_t)n >= outlen - used)
             break;                  /* full: the cut shows as "..." later */
         used += (size_t)n;

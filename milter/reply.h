@@ -6,8 +6,10 @@
  *
  * Placeholders: %{ip} (client address or "unknown"), %{ptr} (verified or
  * first PTR name, or "none"), %{helo}, %{score} (one decimal),
- * %{threshold}, %{reasons} ("check: what to fix; ..." for each check that
- * hit). Anything else, including an unknown %{name}, is copied as it is.
+ * %{threshold}, %{reasons} (a short phrase per check that hit, such as
+ * "no PTR record for the client address, HELO is not a fully qualified
+ * domain name"; what to fix in detail is rdns-check's job). Anything
+ * else, including an unknown %{name}, is copied as it is.
  *
  * The result is ready for smfi_setreply(): one line of printable ASCII,
  * every '%' doubled (libmilter treats a single '%' as a format character
