@@ -146,6 +146,10 @@ def check_milter_run(d, tmp):
         if up:
             mode = stat.S_IMODE(os.stat(sock).st_mode)
             check(mode == 0o660, f"socket mode is milter.socket_mode 0660 (got {mode:o})")
+            # A reload may come as soon as the daemon says it is up
+            # (systemctl reload right after start): HUP must never stop it.
+            check(wait_for(lambda: "listening on" in read(log.name), 10),
+                  "rdns-milter logs that it is listening")
             p.send_signal(signal.SIGHUP)
             check(wait_for(lambda: "reloaded" in read(log.name), 10) and p.poll() is None,
                   "SIGHUP reloads and the daemon keeps running")
