@@ -24,14 +24,16 @@
  *   always the bare <postmaster> of RFC 5321 section 4.5.1) are accepted
  *   even then; their message gets the header.
  *
- *   Not scored, and left alone (no header added, none removed):
- *   - trusted_networks clients: the whole connection is accepted at
- *     connect (SMFIS_ACCEPT), so mail re-injected by a local content
- *     filter or relayed by an internal host keeps the X-RDNS-Score and
- *     Authentication-Results the first hop wrote;
- *   - authenticated senders ({auth_authen} set at MAIL): the message is
- *     accepted at MAIL; what the client's address looks like says
- *     nothing about mail a user submits from a dial-up line.
+ *   Not scored:
+ *   - trusted_networks clients, left alone entirely: the connection is
+ *     accepted at connect (SMFIS_ACCEPT), so mail re-injected by a local
+ *     content filter or relayed by an internal host keeps the
+ *     X-RDNS-Score and Authentication-Results the first hop wrote;
+ *   - authenticated senders ({auth_authen} set at MAIL): never refused
+ *     and given no header, since what the client's address looks like
+ *     says nothing about mail a user submits from a dial-up line; but
+ *     X-RDNS-Score and our Authentication-Results they bring are still
+ *     deleted, so a user cannot forge them for the recipients' filters.
  *   Every other message gets X-RDNS-Score (and Authentication-Results
  *   when authserv_id is set), after every earlier X-RDNS-Score and every
  *   Authentication-Results claiming our authserv-id were deleted.
@@ -286,7 +288,7 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
         rdns_log_info("%s%s%sclient=%s from=%s authenticated=%s: not scored",
                       c->qid[0] ? "qid=" : "", c->qid, c->qid[0] ? " " : "", c->client, c->from,
                       user);
-        return SMFIS_ACCEPT;
+        return SMFIS_CONTINUE;      /* on to EOM, to delete forged fields */
     }
     rdns_eval_start_mail(c->ev, from, strlen(from));
     return cb_decide(ctx, c, RDNS_STAGE_MAIL, NULL);
@@ -345,12 +347,16 @@ static sfsistat cb_eom(SMFICTX *ctx)
     char value[RDNS_HEADER_VALUE_MAX + 1];
     char score[] = RDNS_HEADER_SCORE, ar[] = RDNS_HEADER_AR;
 
-    if (c == NULL || c->ev == NULL || c->authenticated)
+    if (c == NULL || c->ev == NULL)
         return SMFIS_CONTINUE;
+    cb_delete_fields(ctx, c);
+    if (c->authenticated) {
+        cb_reset_message(c);
+        return SMFIS_CONTINUE;
+    }
     cfg = rdns_engine_config(c->engine);
     rdns_eval_wait(c->ev);
     cb_copy_macro(ctx, "i", c->qid, sizeof(c->qid));
-    cb_delete_fields(ctx, c);
     /* Inserted at the top: trace fields read from the top down, and
      * RFC 8601 wants Authentication-Results above the fields it covers. */
     rdns_headers_score(c->ev, cfg->threshold, value, sizeof(value));
