@@ -48,6 +48,7 @@ typedef struct cache_entry {
     struct cache_entry *newer, *older;  /* LRU list */
     uint64_t hash;
     int64_t expires;                    /* clock ms; live while now < expires */
+    uint32_t ttl;                       /* seconds it was stored for */
     size_t bytes;                       /* size of this allocation */
     rdns_dns_type type;
     rdns_dns_status status;
@@ -420,11 +421,15 @@ rdns_dns_answer *rdns_cache_get(rdns_cache *c, const char *name, rdns_dns_type t
         e = NULL;
     }
     if (e != NULL) {
-        int64_t left = e->expires - now;
+        int64_t left = (e->expires - now + 999) / 1000;
 
+        /* now was read before the lock: an entry stored meanwhile may
+         * seem to have more than its TTL left */
+        if (left > (int64_t)e->ttl)
+            left = e->ttl;
         cache_lru_unlink(s, e);
         cache_lru_push(s, e);
-        ans = cache_entry_answer(e, (uint32_t)((left + 999) / 1000));
+        ans = cache_entry_answer(e, (uint32_t)left);
         atomic_fetch_add_explicit(&s->hits, 1, memory_order_relaxed);
     } else {
         atomic_fetch_add_explicit(&s->misses, 1, memory_order_relaxed);
@@ -472,6 +477,7 @@ bool rdns_cache_put(rdns_cache *c, const char *name, rdns_dns_type type,
     e->hash = h;
     now = c->clock(c->clock_arg);
     e->expires = now + (int64_t)ttl * 1000;
+    e->ttl = ttl;
     pthread_mutex_lock(&s->lock);
     pp = cache_find_slot(s, h, key, keylen, type);
     if (*pp != NULL)                  /* another thread was first, or a refresh */

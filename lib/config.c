@@ -113,6 +113,9 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
     X("dns.budget_ms", CK_INT, dns_budget_ms, 100, 60000, 0, NULL) \
     X("dns.max_ptr_names", CK_INT, max_ptr_names, 1, 64, 0, NULL) \
     X("dns.max_cname_depth", CK_INT, max_cname_depth, 0, 32, 0, NULL) \
+    X("dns.cache_size", CK_INT, dns_cache_size, 0, 10000000, 0, NULL) \
+    X("dns.cache_max_ttl", CK_INT, dns_cache_max_ttl, 1, 604800, 0, NULL) \
+    X("dns.cache_min_ttl", CK_INT, dns_cache_min_ttl, 0, 86400, 0, NULL) \
     X("generic.patterns", CK_LIST, generic_patterns, 0, CONFIG_LIST_MAX, 1024, \
       config_check_regex) \
     X("generic.not_generic", CK_LIST, not_generic, 0, CONFIG_LIST_MAX, 1024, \
@@ -188,6 +191,9 @@ rdns_config *rdns_config_default(void)
     c->dns_budget_ms = 8000;
     c->max_ptr_names = 10;
     c->max_cname_depth = 8;
+    c->dns_cache_size = 20000;
+    c->dns_cache_max_ttl = 3600;
+    c->dns_cache_min_ttl = 0;
     rdns_strlist_add(&c->trusted_networks, "127.0.0.0/8");
     rdns_strlist_add(&c->trusted_networks, "::1/128");
     rdns_strlist_add(&c->never_reject, "postmaster");

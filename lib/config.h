@@ -46,6 +46,9 @@ typedef struct rdns_config {
                                        stays under MTA milter timeouts */
     int max_ptr_names;              /* dns.max_ptr_names */
     int max_cname_depth;            /* dns.max_cname_depth */
+    int dns_cache_size;             /* dns.cache_size: entries; 0 = no cache */
+    int dns_cache_max_ttl;          /* dns.cache_max_ttl: seconds */
+    int dns_cache_min_ttl;          /* dns.cache_min_ttl: seconds */
 
     /* generic: */
     rdns_strlist generic_patterns;  /* generic.patterns: PCRE2 */
