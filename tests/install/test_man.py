@@ -128,15 +128,14 @@ def snippet_lines(src_dir, name):
 
 def check_examples(src_dir, rendered_milter):
     """The lines admins paste, exactly as the page shows them; the MTA
-    lines must also be those of the shipped snippets (only
-    milter_default_action differs on purpose: the page explains both)."""
+    lines must also be those of the shipped snippets."""
     pastes = [
         "smtpd_milters = unix:/run/rdns-milter/rdns-milter.sock",
         "non_smtpd_milters = $smtpd_milters",
         "milter_default_action = accept",
         "milter_protocol = 6",
         "INPUT_MAIL_FILTER(`rdns-milter', `S=unix:/run/rdns-milter/rdns-milter.sock, "
-        "F=T, T=C:10s;S:10s;R:10s;E:30s')",
+        "T=C:10s;S:10s;R:10s;E:30s')",
         "rdns-milter -t -c /etc/rdns-milter/rdns-milter.yaml",
         "useradd --system --user-group --home-dir /nonexistent",
         "adduser postfix rdns-milter",
@@ -148,8 +147,6 @@ def check_examples(src_dir, rendered_milter):
     shown = {line.strip() for line in lines}
     for snip in ("postfix-main.cf.snippet", "sendmail.mc.snippet"):
         for line in snippet_lines(src_dir, snip):
-            if line.startswith("milter_default_action"):
-                continue
             check(line in shown, f"rdns-milter.8 shows the line of etc/{snip}: {line}")
     with open(os.path.join(src_dir, "etc/rdns-milter.yaml"), encoding="utf-8") as f:
         m = re.search(r'^\s+socket:\s*"?unix:([^"\s]+)', f.read(), re.M)
