@@ -8,6 +8,11 @@
  *   Each line is formatted into one buffer and written with one call, so
  *   lines from concurrent sessions never interleave on stderr.
  *
+ *   Under systemd (JOURNAL_STREAM set: stderr goes to the journal), lines
+ *   carry a "<N>" syslog priority prefix instead of "name[pid]: ", which
+ *   the journal adds itself; so warnings and errors keep their priority
+ *   and the mail log shows each name once.
+ *
  *   Callers pass text that is already sanitised (rdns_sanitize); this
  *   module only bounds the line length.
  */
@@ -15,6 +20,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
@@ -23,6 +29,7 @@
 #define LOG_LINE 2048
 
 static bool log_stderr = true;      /* until rdns_log_open says otherwise */
+static bool log_journal;            /* stderr is systemd's journal stream */
 static const char *log_ident = "rdns-milter";
 
 static const struct {
@@ -56,6 +63,7 @@ bool rdns_log_open(const char *ident, bool to_stderr, const char *facility)
         return false;
     log_ident = ident;
     log_stderr = to_stderr;
+    log_journal = to_stderr && getenv("JOURNAL_STREAM") != NULL;
     if (!to_stderr)
         openlog(ident, LOG_PID | LOG_NDELAY, fac);
     return true;
@@ -80,7 +88,10 @@ static void log_vline(int prio, const char *level, const char *fmt, va_list ap)
         syslog(prio, "%s", msg);
         return;
     }
-    snprintf(line, sizeof(line), "%s[%ld]: %s%s\n", log_ident, (long)getpid(), level, msg);
+    if (log_journal)
+        snprintf(line, sizeof(line), "<%d>%s%s\n", prio, level, msg);
+    else
+        snprintf(line, sizeof(line), "%s[%ld]: %s%s\n", log_ident, (long)getpid(), level, msg);
     fputs(line, stderr);
     fflush(stderr);
 }
