@@ -162,6 +162,11 @@ bool rdns_engine_trusted(const rdns_engine *e, const rdns_addr *a)
     return a != NULL && rdns_whitelist_match_addr(e->trusted, a);
 }
 
+void rdns_engine_dns_stats(const rdns_engine *e, rdns_dns_cache_stats *out)
+{
+    rdns_dns_stats(e->dns, out);
+}
+
 /* The workers start with the first stage run in the background, so a
  * program that never asks for one (rdns-check) starts no threads. */
 static rdns_workers *engine_workers(rdns_engine *e)

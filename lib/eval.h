@@ -37,6 +37,9 @@ const rdns_config *rdns_engine_config(const rdns_engine *e);
 const rdns_generic *rdns_engine_generic(const rdns_engine *e);
 /* Is a an address of trusted_networks (never scored)? */
 bool rdns_engine_trusted(const rdns_engine *e, const rdns_addr *a);
+/* The counters of e's DNS cache (all zero without one), for the daemon's
+ * statistics. Each engine has its own resolver, so they restart at a reload. */
+void rdns_engine_dns_stats(const rdns_engine *e, rdns_dns_cache_stats *out);
 
 /* Starts an evaluation of client (NULL when the MTA gave no address, as
  * for a Unix-socket connection: address checks are then skipped). Holds a
