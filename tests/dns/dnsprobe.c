@@ -4,6 +4,7 @@
  * SYNOPSIS
  *   dnsprobe [options] lookup NAME A|AAAA|PTR|MX
  *   dnsprobe [options] fcrdns IP [MAX_NAMES]
+ *   dnsprobe [options] script
  * OPTIONS
  *   --resolver R   server (repeatable): IP, IP:PORT, [IPv6]:PORT
  *   --timeout MS   per try (default 1000)     --retries N (default 1)
@@ -11,10 +12,18 @@
  *   --deadline MS  overall deadline from start (default: none)
  *   --threads N    run the same question in N threads at once; prints the
  *                  first result and how many threads agreed with it
+ *   --cache-size N     dns.cache_size (0: no cache; default: the library's)
+ *   --cache-max-ttl S  dns.cache_max_ttl     --cache-min-ttl S  dns.cache_min_ttl
  * DESCRIPTION
  *   For tests/dns/test_resolver.py: prints one JSON object on stdout with
  *   the answer fields and "elapsed_ms". Exits 0 unless usage is wrong or
  *   the resolver cannot be created (exit 2).
+ *
+ *   script keeps one resolver (and so one cache) and reads commands from
+ *   stdin, one per line, answering each with one JSON line on stdout:
+ *     lookup NAME TYPE   the answer, as above, with "elapsed_ms"
+ *     stats              the cache counters (rdns_dns_stats)
+ *   so tests/dns/test_cache.py can look, count queries and wait between.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -162,8 +171,57 @@ static int probe_usage(void)
 {
     fprintf(stderr, "usage: dnsprobe [--resolver R]... [--timeout MS] [--retries N] "
             "[--depth N] [--deadline MS] [--threads N]\n"
-            "                lookup NAME A|AAAA|PTR|MX | fcrdns IP [MAX_NAMES]\n");
+            "                [--cache-size N] [--cache-max-ttl S] [--cache-min-ttl S]\n"
+            "                lookup NAME A|AAAA|PTR|MX | fcrdns IP [MAX_NAMES] | script\n");
     return 2;
+}
+
+static bool probe_type(const char *s, rdns_dns_type *t);
+
+static void probe_stats_line(const rdns_dns *dns)
+{
+    rdns_dns_cache_stats s;
+
+    rdns_dns_stats(dns, &s);
+    printf("{\"hits\": %llu, \"misses\": %llu, \"inserts\": %llu, \"evictions\": %llu, "
+           "\"expired\": %llu, \"uncacheable\": %llu, \"entries\": %llu, "
+           "\"capacity\": %llu}\n",
+           (unsigned long long)s.hits, (unsigned long long)s.misses,
+           (unsigned long long)s.inserts, (unsigned long long)s.evictions,
+           (unsigned long long)s.expired, (unsigned long long)s.uncacheable,
+           (unsigned long long)s.entries, (unsigned long long)s.capacity);
+}
+
+/* Commands from stdin against one resolver; see SYNOPSIS. */
+static int probe_script(rdns_dns *dns)
+{
+    char line[1024];
+
+    while (fgets(line, sizeof(line), stdin) != NULL) {
+        char *save = NULL;
+        char *cmd = strtok_r(line, " \t\r\n", &save);
+        char *name = cmd ? strtok_r(NULL, " \t\r\n", &save) : NULL;
+        char *type = name ? strtok_r(NULL, " \t\r\n", &save) : NULL;
+        probe_job job = {.dns = dns};
+
+        if (cmd == NULL)
+            continue;
+        if (strcmp(cmd, "stats") == 0) {
+            probe_stats_line(dns);
+        } else if (strcmp(cmd, "lookup") == 0 && type != NULL && probe_type(type, &job.type)) {
+            int64_t t0 = rdns_clock_ms();
+            char *json;
+
+            job.name = name;
+            json = probe_lookup_json(&job);
+            printf("%s, \"elapsed_ms\": %lld}\n", json, (long long)(rdns_clock_ms() - t0));
+            free(json);
+        } else {
+            printf("{\"error\": \"bad command\"}\n");
+        }
+        fflush(stdout);
+    }
+    return 0;
 }
 
 static bool probe_type(const char *s, rdns_dns_type *t)
@@ -204,10 +262,31 @@ int main(int argc, char **argv)
             deadline_ms = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--threads") == 0)
             nthreads = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--cache-size") == 0)
+            o.cache_size = atoi(argv[i + 1]) > 0 ? atoi(argv[i + 1]) : -1;  /* 0: none */
+        else if (strcmp(argv[i], "--cache-max-ttl") == 0)
+            o.cache_max_ttl = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--cache-min-ttl") == 0)
+            o.cache_min_ttl = atoi(argv[i + 1]);
         else
             return probe_usage();
     }
-    if (nthreads < 1 || nthreads > 64 || argc - i < 2)
+    if (nthreads < 1 || nthreads > 64 || argc - i < 1)
+        return probe_usage();
+    if (strcmp(argv[i], "script") == 0 && argc - i == 1) {
+        int rc;
+
+        job.dns = rdns_dns_create(&o, err, sizeof(err));
+        rdns_strlist_clear(&servers);
+        if (job.dns == NULL) {
+            fprintf(stderr, "dnsprobe: %s\n", err);
+            return 2;
+        }
+        rc = probe_script(job.dns);
+        rdns_dns_free(job.dns);
+        return rc;
+    }
+    if (argc - i < 2)
         return probe_usage();
     if (strcmp(argv[i], "lookup") == 0 && argc - i == 3) {
         job.name = argv[i + 1];
