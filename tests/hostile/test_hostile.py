@@ -4,7 +4,8 @@ NAME
     test_hostile.py - hostile DNS through rdns-check --json, the milter's path
 
 DESCRIPTION
-    A real NSD serves tests/hostile/zones (203.0.113.0/24 reverse and
+    A real NSD serves tests/hostile/zones (203.0.113.0/24 and 2001:db8:6::/48
+    reverse,
     hostile.test forward; documentation data, never contacted), and a
     FaultDNS from tests/dns/dnsfixture.py stands in front of it where the
     network must misbehave: no answer, SERVFAIL, REFUSED, truncated UDP,
@@ -52,6 +53,8 @@ LONG_NO = "203.0.113.66"       # 253-byte name, no A
 EIGHT_BIT = "203.0.113.67"     # ma\200il and a\.b
 CONTROL = "203.0.113.68"       # \255\001\127evil\010\013name
 QUOTE = "203.0.113.69"         # q\"uo\\te
+V6_8BIT = "2001:db8:6::1"      # v6\200evil, AAAA confirms
+V6_MAPPED = "2001:db8:6::2"    # v4tail: A 0.0.0.2 and AAAA ::ffff:0.0.0.2 only
 
 LONG_NAME = "%s.%s.%s.%s.hostile.test" % ("l" * 63, "m" * 63, "n" * 63, "o" * 48)
 BAD_CLIENT = ["--helo", "localhost", "--from", "a@localhost"]   # 3 + 3 points
@@ -310,6 +313,19 @@ class Names(Base):
         self.assertTrue(name.endswith(".hostile.test"), name)
         # the backslash byte is escaped ("\\"); the quote survives JSON
         self.assertIn(name, ('q"uo\\\\te.hostile.test', 'q\\"uo\\\\te.hostile.test'))
+
+    def test_ipv6_client_8bit_name_over_tcp(self):
+        f = self.fault("truncate")
+        out = self.check(V6_8BIT, BAD_CLIENT, resolver=f.resolver, config=self.patient,
+                         max_s=QUICK_S)
+        self.assertEqual((out["iprev"], out["verified_name"]),
+                         ("pass", "v6\\200evil.hostile.test"))
+        self.assertGreaterEqual(f.count("tcp"), 2)
+
+    def test_ipv6_client_not_confirmed_by_mapped_or_v4(self):
+        out = self.check(V6_MAPPED, BAD_CLIENT, config=self.patient, max_s=QUICK_S)
+        self.assertEqual(out["iprev"], "fail")
+        self.assertIsNone(out["verified_name"])
 
     def test_hostile_helo_bytes_never_raw(self):
         helo = b"\xff\x01mail\r\nX-Evil: 1\x7f"
