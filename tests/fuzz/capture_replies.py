@@ -22,6 +22,7 @@ import glob
 import hashlib
 import os
 import random
+import zlib
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -54,7 +55,9 @@ def zone_names(path):
 
 def ask(server, name, qtype, tcp=False):
     host, port = server.rsplit(":", 1)
-    q = dnsfixture.build_query(name, qtype, qid=random.randrange(65536))
+    # an ID fixed per question: running the script again writes the same files
+    qid = zlib.crc32(("%s/%d" % (name, qtype)).encode()) & 0xFFFF
+    q = dnsfixture.build_query(name, qtype, qid=qid)
     try:
         if tcp:
             return dnsfixture._query_once_tcp(host, int(port), q, 2)

@@ -5,8 +5,7 @@ NAME
 
 DESCRIPTION
     A real NSD serves tests/hostile/zones (203.0.113.0/24 and 2001:db8:6::/48
-    reverse,
-    hostile.test forward; documentation data, never contacted), and a
+    reverse, hostile.test forward; documentation data, never contacted), and a
     FaultDNS from tests/dns/dnsfixture.py stands in front of it where the
     network must misbehave: no answer, SERVFAIL, REFUSED, truncated UDP,
     malformed packets, replies with the wrong ID or for a question not
