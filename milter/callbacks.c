@@ -53,6 +53,7 @@
 #include "mem.h"
 #include "name.h"
 #include "reply.h"
+#include "stats.h"
 
 #define CB_TEXT 256                 /* sanitised sender/recipient in logs */
 #define CB_QID 64
@@ -187,6 +188,7 @@ static sfsistat cb_decide(SMFICTX *ctx, cb_conn *c, rdns_stage stage, const char
     if (rcpt != NULL)
         rdns_sanitize(who, sizeof(who), rcpt, strlen(rcpt));
     if (stage == RDNS_STAGE_RCPT && cb_never_reject(cfg, rcpt)) {
+        rdns_stats_rescued(c->ev);
         cb_log_decision(c, rdns_stage_str(stage), "never_reject", who);
         return SMFIS_CONTINUE;
     }
@@ -196,6 +198,7 @@ static sfsistat cb_decide(SMFICTX *ctx, cb_conn *c, rdns_stage stage, const char
     if (smfi_setreply(ctx, reject ? "550" : "451", reject ? "5.7.1" : "4.7.1", text)
         != MI_SUCCESS)
         rdns_log_warn("smfi_setreply failed; the MTA gives its default reply");
+    rdns_stats_refused(c->ev, stage, act);
     cb_log_decision(c, rdns_stage_str(stage), reject ? "550" : "451", rcpt ? who : NULL);
     return reject ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 }
@@ -240,6 +243,7 @@ static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 
     (void)hostname;                 /* the MTA's own lookup; we do ours */
     smfi_setpriv(ctx, c);
+    rdns_stats_connect();
     c->engine = rdns_live_acquire();
     cb_copy_macro(ctx, "{daemon_name}", c->daemon, sizeof(c->daemon));
     have_addr = hostaddr != NULL && rdns_addr_from_sockaddr(hostaddr, &addr);
@@ -250,6 +254,7 @@ static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
     if (c->engine == NULL)          /* shutting down */
         return SMFIS_TEMPFAIL;
     if (have_addr && rdns_engine_trusted(c->engine, &addr)) {
+        rdns_stats_trusted();
         rdns_log_info("client=%s trusted_networks: not scored", c->client);
         return SMFIS_ACCEPT;
     }
@@ -284,12 +289,14 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
         char user[CB_TEXT];
 
         c->authenticated = true;
+        rdns_stats_message(true);
         rdns_sanitize(user, sizeof(user), auth, strlen(auth));
         rdns_log_info("%s%s%sclient=%s from=%s authenticated=%s: not scored",
                       c->qid[0] ? "qid=" : "", c->qid, c->qid[0] ? " " : "", c->client, c->from,
                       user);
         return SMFIS_CONTINUE;      /* on to EOM, to delete forged fields */
     }
+    rdns_stats_message(false);
     rdns_eval_start_mail(c->ev, from, strlen(from));
     return cb_decide(ctx, c, RDNS_STAGE_MAIL, NULL);
 }
@@ -367,6 +374,7 @@ static sfsistat cb_eom(SMFICTX *ctx)
         if (smfi_insheader(ctx, 0, ar, value) != MI_SUCCESS)
             rdns_log_warn("could not add %s", ar);
     }
+    rdns_stats_accepted(c->ev);
     cb_log_decision(c, "eom", "header", NULL);
     cb_reset_message(c);
     return SMFIS_CONTINUE;
@@ -388,6 +396,7 @@ static sfsistat cb_close(SMFICTX *ctx)
     if (c == NULL)
         return SMFIS_CONTINUE;
     smfi_setpriv(ctx, NULL);
+    rdns_stats_close(c->ev);
     free(c->ar_ours);
     rdns_eval_free(c->ev);
     rdns_engine_unref(c->engine);

@@ -8,6 +8,8 @@ add_executable(rdns-milter
   headers.c
   live.c
   log.c
-  reply.c)
+  reply.c
+  stats.c
+  control.c)
 target_link_libraries(rdns-milter PRIVATE rdns PkgConfig::MILTER Threads::Threads)
 target_compile_definitions(rdns-milter PRIVATE RDNS_VERSION="${PROJECT_VERSION}")

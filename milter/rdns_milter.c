@@ -3,6 +3,7 @@
  *   rdns-milter - reverse-DNS scoring mail filter for Postfix and Sendmail
  * SYNOPSIS
  *   rdns-milter [-c FILE] [-f] [-t] [-s SOCKET] [-V] [-h]
+ *   rdns-milter -S [-c FILE] [-s SOCKET]
  * DESCRIPTION
  *   Reads the config (-c FILE, else /etc/rdns-milter/rdns-milter.yaml when
  *   it exists, else the compiled-in defaults), opens the milter socket,
@@ -11,11 +12,13 @@
  *
  *   -t checks the config and exits 0, or 2 with "file:line: message".
  *   -f stays in the foreground and logs to stderr. -s overrides
- *   milter.socket.
+ *   milter.socket. -S asks the running daemon for its counters over the
+ *   control socket (control.c) and prints them.
  *
  *   Signals: SIGHUP re-reads the config file; a broken file is logged and
  *   the running config stays. SIGTERM and SIGINT stop the filter cleanly
- *   (exit 0), removing the Unix socket and the pid file.
+ *   (exit 0), removing the Unix socket and the pid file. SIGUSR1 logs
+ *   the counters (stats.c).
  *
  *   Why smfi_main runs in its own thread: libmilter starts a thread that
  *   sigwait()s for SIGHUP, SIGTERM and SIGINT and *stops the filter* on
@@ -55,9 +58,11 @@
 
 #include "callbacks.h"
 #include "config.h"
+#include "control.h"
 #include "eval.h"
 #include "live.h"
 #include "log.h"
+#include "stats.h"
 
 #ifndef RDNS_VERSION
 #define RDNS_VERSION "unknown"
@@ -75,6 +80,7 @@ typedef struct main_opts {
     const char *socket;         /* -s, or NULL */
     bool foreground;            /* -f */
     bool test;                  /* -t */
+    bool stats;                 /* -S */
 } main_opts;
 
 /* The self-pipe of the signal handler: the one place a handler touches. */
@@ -83,11 +89,13 @@ static int main_sigpipe[2] = {-1, -1};
 static void main_usage(FILE *fp)
 {
     fprintf(fp, "usage: rdns-milter [-c FILE] [-f] [-t] [-s SOCKET] [-V] [-h]\n"
+                "       rdns-milter -S [-c FILE] [-s SOCKET]\n"
                 "  -c FILE    config file (default %s if it exists,\n"
                 "             else the compiled-in defaults)\n"
                 "  -f         stay in the foreground, log to stderr\n"
                 "  -t         check the config and exit (0 valid, 2 not)\n"
                 "  -s SOCKET  milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST\n"
+                "  -S         print the running daemon's statistics and exit\n"
                 "  -V         print the version and exit\n"
                 "  -h         print this help and exit\n",
             MAIN_DEFAULT_CONFIG);
@@ -97,12 +105,13 @@ static int main_parse(int argc, char **argv, main_opts *o)
 {
     int ch;
 
-    while ((ch = getopt(argc, argv, "c:fts:Vh")) != -1) {
+    while ((ch = getopt(argc, argv, "c:fts:SVh")) != -1) {
         switch (ch) {
         case 'c': o->config = optarg; break;
         case 'f': o->foreground = true; break;
         case 't': o->test = true; break;
         case 's': o->socket = optarg; break;
+        case 'S': o->stats = true; break;
         case 'V': printf("rdns-milter %s\n", RDNS_VERSION); exit(0);
         case 'h': main_usage(stdout); exit(0);
         default: main_usage(stderr); exit(2);
@@ -381,7 +390,7 @@ static bool main_signals(void)
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
     return sigaction(SIGHUP, &sa, NULL) == 0 && sigaction(SIGTERM, &sa, NULL) == 0
-           && sigaction(SIGINT, &sa, NULL) == 0;
+           && sigaction(SIGINT, &sa, NULL) == 0 && sigaction(SIGUSR1, &sa, NULL) == 0;
 }
 
 static void main_reload(const main_opts *o, const char *running_socket)
@@ -406,13 +415,16 @@ static void main_reload(const main_opts *o, const char *running_socket)
     }
 }
 
-/* Waits for signals and for libmilter's end; returns smfi_main's result. */
-static int main_run(const main_opts *o, const char *socket_spec)
+/* Waits for signals and for libmilter's end; returns smfi_main's result.
+ * ctl_path ("": none) and interval are for the statistics thread. */
+static int main_run(const main_opts *o, const char *socket_spec, const char *ctl_path,
+                    unsigned interval)
 {
     pthread_t tid;
     sigset_t block, old;
     int result = MI_FAILURE;
     bool stopping = false;
+    rdns_control *ctl;
 
     /* The milter thread and all it starts block the signals; only this
      * thread takes them (see DESCRIPTION). */
@@ -420,9 +432,12 @@ static int main_run(const main_opts *o, const char *socket_spec)
     sigaddset(&block, SIGHUP);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &block, &old);
+    ctl = rdns_control_start(ctl_path, interval);
     if (pthread_create(&tid, NULL, main_milter_thread, &result) != 0) {
         rdns_log_err("cannot start the milter thread");
+        rdns_control_stop(ctl);
         return MI_FAILURE;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -437,6 +452,8 @@ static int main_run(const main_opts *o, const char *socket_spec)
             break;                  /* libmilter has stopped */
         if (b == SIGHUP) {
             main_reload(o, socket_spec);
+        } else if (b == SIGUSR1) {
+            rdns_stats_log();
         } else if (!stopping) {
             rdns_log_info("signal %d: stopping", (int)b);
             stopping = true;
@@ -444,7 +461,29 @@ static int main_run(const main_opts *o, const char *socket_spec)
         }
     }
     pthread_join(tid, NULL);
+    rdns_control_stop(ctl);
     return result;
+}
+
+/* -S: the counters of the daemon this config (and -s) describe. */
+static int main_stats(const main_opts *o)
+{
+    const char *path = main_config_path(o);
+    char err[1024], spec[MAIN_SOCKET_MAX], ctl[MAIN_SOCKET_MAX];
+    rdns_config *cfg;
+    int status;
+
+    err[0] = '\0';
+    cfg = path ? rdns_config_load(path, err, sizeof(err)) : rdns_config_default();
+    if (cfg == NULL) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    main_socket_spec(o->socket ? o->socket : cfg->socket, spec, sizeof(spec));
+    rdns_control_path(cfg, spec, ctl, sizeof(ctl));
+    status = rdns_control_query(ctl);
+    rdns_config_free(cfg);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -453,12 +492,15 @@ int main(int argc, char **argv)
     const char *path;
     const rdns_config *cfg;
     rdns_engine *engine;
-    char err[1024], spec[MAIN_SOCKET_MAX], pid_file[MAIN_SOCKET_MAX];
+    char err[1024], spec[MAIN_SOCKET_MAX], pid_file[MAIN_SOCKET_MAX], ctl[MAIN_SOCKET_MAX];
     struct smfiDesc desc = rdns_callbacks_desc();
     main_ids ids;
+    unsigned interval;
     int result;
 
     main_parse(argc, argv, &o);
+    if (o.stats)
+        return main_stats(&o);
     path = main_config_path(&o);
     err[0] = '\0';
     if ((engine = rdns_live_load(path, err, sizeof(err))) == NULL) {
@@ -480,6 +522,8 @@ int main(int argc, char **argv)
     main_socket_spec(o.socket ? o.socket : cfg->socket, spec, sizeof(spec));
     /* Kept: after a reload the engine that named it may be gone. */
     snprintf(pid_file, sizeof(pid_file), "%s", cfg->pid_file ? cfg->pid_file : "");
+    rdns_control_path(cfg, spec, ctl, sizeof(ctl));
+    interval = rdns_control_interval(cfg);
     rdns_log_open("rdns-milter", o.foreground, cfg->syslog_facility);
 
     if (!main_lookup_ids(cfg, &ids) || smfi_register(desc) != MI_SUCCESS
@@ -490,16 +534,19 @@ int main(int argc, char **argv)
     }
     if (!o.foreground && !main_daemonize())
         return 1;
+    main_make_rundir(ctl[0] ? ctl : NULL, ids.uid, ids.gid);
     if (!main_write_pid(pid_file, &ids) || !main_drop_privileges(&ids, cfg->user)
         || !main_signals()) {
         rdns_engine_unref(engine);
         return 1;
     }
     rdns_live_init(engine);
+    rdns_stats_start();
     rdns_log_info("rdns-milter %s listening on %s (config %s)", RDNS_VERSION, spec,
                   path ? path : "defaults");
 
-    result = main_run(&o, spec);
+    result = main_run(&o, spec, ctl, interval);
+    rdns_stats_log();               /* the last word on this run */
 
     {
         const char *unix_path = main_unix_path(spec);

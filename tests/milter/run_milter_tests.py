@@ -21,7 +21,7 @@ DESCRIPTION
                  with exit 0, removing its socket and pid file, with no
                  sanitizer report in its log.
     builtin:NAME one of the Python cases below (config-test, usage, sighup,
-                 tcp-nodelay).
+                 tcp-nodelay, reply-text, stats, stats-interval).
 
     Everything listens on loopback; the addresses in the zones are data.
 """
@@ -487,7 +487,269 @@ def builtin_reply_text(args, ns):
         shutil.rmtree(work, ignore_errors=True)
 
 
+# ---- statistics: rdns-milter -S, SIGUSR1, the stats_interval timer ------------
+
+# Six sessions whose counts are known exactly:
+#   1 good client, one message accepted               iprev=pass
+#   2 bad client (no PTR, HELO localhost): RCPT user refused, RCPT postmaster
+#     rescued, that message accepted at EOM           iprev=permerror
+#   3 the bad client again, authenticated: not scored iprev=permerror
+#   4 trusted_networks client: accepted at connect, not scored
+#   5 whitelisted address: accepted, no DNS           iprev none
+#   6 no client address: accepted                     iprev none
+STATS_SCRIPT = """
+dofile(os.getenv("MILTER_TESTDIR") .. "/common.lua")
+
+local conn = open_conn()
+step(conn, "conninfo", SMFIR_CONTINUE, "mail.good.milter.test", "203.0.113.10")
+step(conn, "helo", SMFIR_CONTINUE, "mail.good.milter.test")
+step(conn, "mailfrom", SMFIR_CONTINUE, "<a@good.milter.test>")
+step(conn, "rcptto", SMFIR_CONTINUE, "<user@example.milter.test>")
+check(mt.eom(conn) == nil, "eom 1")
+mt.disconnect(conn)
+
+conn = open_conn()
+step(conn, "conninfo", SMFIR_CONTINUE, "unknown", "203.0.113.66")
+step(conn, "helo", SMFIR_CONTINUE, "localhost")
+step(conn, "mailfrom", SMFIR_CONTINUE, "<x@good.milter.test>")
+step(conn, "rcptto", SMFIR_REPLYCODE, "<user@example.milter.test>")
+step(conn, "rcptto", SMFIR_CONTINUE, "<postmaster>")
+check(mt.eom(conn) == nil, "eom 2")
+mt.disconnect(conn)
+
+conn = open_conn()
+step(conn, "conninfo", SMFIR_CONTINUE, "unknown", "203.0.113.66")
+step(conn, "helo", SMFIR_CONTINUE, "localhost")
+mt.macro(conn, SMFIC_MAIL, "{auth_authen}", "alice")
+step(conn, "mailfrom", SMFIR_CONTINUE, "<x@good.milter.test>")
+step(conn, "rcptto", SMFIR_CONTINUE, "<user@example.milter.test>")
+mt.disconnect(conn)
+
+conn = open_conn()
+step(conn, "conninfo", SMFIR_ACCEPT, "relay.milter.test", "203.0.113.99")
+mt.disconnect(conn)
+
+conn = open_conn()
+step(conn, "conninfo", SMFIR_CONTINUE, "friend.milter.test", "203.0.113.50")
+step(conn, "helo", SMFIR_CONTINUE, "localhost")
+step(conn, "mailfrom", SMFIR_CONTINUE, "<f@good.milter.test>")
+step(conn, "rcptto", SMFIR_CONTINUE, "<user@example.milter.test>")
+check(mt.eom(conn) == nil, "eom 5")
+mt.disconnect(conn)
+
+conn = open_conn()
+step(conn, "conninfo", SMFIR_CONTINUE, "localhost", "unspec")
+step(conn, "helo", SMFIR_CONTINUE, "mail.good.milter.test")
+step(conn, "mailfrom", SMFIR_CONTINUE, "<a@good.milter.test>")
+step(conn, "rcptto", SMFIR_CONTINUE, "<user@example.milter.test>")
+check(mt.eom(conn) == nil, "eom 6")
+mt.disconnect(conn)
+"""
+
+STATS_EXPECT = {
+    "connections": 6, "active": 0, "trusted": 1, "messages": 5, "authenticated": 1,
+    "whitelisted": 1,
+    "accept": 4, "reject": 1, "tempfail": 0, "never_reject": 1,
+    "reject_connect": 0, "reject_helo": 0, "reject_mail": 0, "reject_rcpt": 1,
+    "tempfail_connect": 0, "tempfail_helo": 0, "tempfail_mail": 0, "tempfail_rcpt": 0,
+    "iprev_pass": 1, "iprev_fail": 0, "iprev_permerror": 2, "iprev_temperror": 0,
+    "iprev_none": 2, "dns_temperror_sessions": 0,
+    # session 2: its refusal, its rescue and its accepted message
+    "hit_ptr_none": 3, "hit_helo_not_fqdn": 3, "hit_fcrdns_fail": 0, "hit_ptr_generic": 0,
+    "hit_helo_literal_mismatch": 0, "hit_helo_unresolvable": 0, "hit_helo_ptr_mismatch": 0,
+    "hit_from_not_fqdn": 0, "hit_from_domain_invalid": 0, "hit_dns_temperror": 0,
+}
+STATS_NAMES = ["uptime", "connections", "active", "trusted", "messages", "authenticated",
+               "whitelisted", "accept", "reject", "tempfail", "never_reject",
+               "reject_connect", "reject_helo", "reject_mail", "reject_rcpt",
+               "tempfail_connect", "tempfail_helo", "tempfail_mail", "tempfail_rcpt",
+               "iprev_pass", "iprev_fail", "iprev_permerror", "iprev_temperror", "iprev_none",
+               "hit_ptr_none", "hit_fcrdns_fail", "hit_ptr_generic", "hit_helo_not_fqdn",
+               "hit_helo_literal_mismatch", "hit_helo_unresolvable", "hit_helo_ptr_mismatch",
+               "hit_from_not_fqdn", "hit_from_domain_invalid", "hit_dns_temperror",
+               "dns_lookups", "dns_temperror_sessions", "cache_hits", "cache_misses",
+               "cache_hit_rate", "cache_entries", "cache_capacity", "cache_inserts",
+               "cache_evictions", "cache_expired", "cache_uncacheable"]
+
+
+def stats_query(args, conf, spec):
+    return subprocess.run([args.milter, "-S", "-c", conf, "-s", spec], capture_output=True,
+                          text=True, timeout=20)
+
+
+def stats_parse(text):
+    """'name value' lines -> ordered [(name, value)]; anything else fails."""
+    out = []
+    for line in text.splitlines():
+        m = re.fullmatch(r"([a-z_]+) (\d+(?:\.\d)?)", line)
+        if not m:
+            raise Fail("-S line %r is not 'name value'" % line)
+        out.append((m.group(1), m.group(2)))
+    return out
+
+
+def stats_check_dns(got, where):
+    hits, misses = int(got["cache_hits"]), int(got["cache_misses"])
+    if int(got["dns_lookups"]) != hits + misses:
+        raise Fail("%s: dns_lookups %s != cache_hits + cache_misses" % (where, got["dns_lookups"]))
+    # Sessions 2 and 3 ask the PTR of 203.0.113.66: the second is answered
+    # from the cache (NXDOMAIN kept 600 s), as is everything asked again.
+    if hits < 1 or misses < 1 or int(got["cache_capacity"]) <= 0:
+        raise Fail("%s: cache counters %r" % (where, got))
+    want = "%.1f" % (hits * 100.0 / (hits + misses))
+    if got["cache_hit_rate"] != want:
+        raise Fail("%s: cache_hit_rate %s, expected %s" % (where, got["cache_hit_rate"], want))
+
+
+def builtin_stats(args, ns):
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    try:
+        cfg = base_config(ns.resolver, work)
+        cfg["trusted_networks"] = 'trusted_networks: ["203.0.113.99"]'
+        cfg["whitelist"] = 'whitelist: ["203.0.113.50/32"]'
+        conf = os.path.join(work, "rdns-milter.yaml")
+        write_config(conf, cfg)
+        script = os.path.join(work, "t-stats.lua")
+        with open(script, "w") as f:
+            f.write(STATS_SCRIPT)
+        ctl = os.path.join(work, "milter.sock.ctl")
+
+        # No daemon yet: -S says so and exits 1.
+        r = stats_query(args, conf, "unix:" + os.path.join(work, "milter.sock"))
+        if r.returncode != 1 or r.stdout or "no daemon answers on " + ctl not in r.stderr:
+            raise Fail("-S without daemon: rc %d stdout %r stderr %r"
+                       % (r.returncode, r.stdout, r.stderr))
+        # An inet milter socket has no control socket unless one is configured.
+        r = stats_query(args, conf, "inet:10025@127.0.0.1")
+        if r.returncode != 1 or r.stdout or "no control socket" not in r.stderr:
+            raise Fail("-S for inet: rc %d stdout %r stderr %r" % (r.returncode, r.stdout,
+                                                                    r.stderr))
+
+        os.environ.pop("RDNS_MILTER_STATS_INTERVAL", None)
+        m = Milter(args.milter, conf, work).start()
+        try:
+            wait_log(m, "statistics on " + re.escape(ctl))
+            mode = os.stat(ctl).st_mode
+            if not stat_is_socket(mode) or (mode & 0o777) != 0o660:
+                raise Fail("control socket mode %o" % mode)
+
+            # Fresh daemon: every counter present, in order, all zero.
+            r = stats_query(args, conf, m.spec)
+            if r.returncode != 0 or r.stderr:
+                raise Fail("-S: rc %d stderr %r" % (r.returncode, r.stderr))
+            pairs = stats_parse(r.stdout)
+            if [n for n, _ in pairs] != STATS_NAMES:
+                raise Fail("-S names %r" % [n for n, _ in pairs])
+            if any(v not in ("0", "0.0") for n, v in pairs if n not in ("uptime",
+                                                                        "cache_capacity")):
+                raise Fail("fresh daemon counts %r" % pairs)
+
+            run_miltertest(script, m)
+            # close callbacks run after miltertest's QUIT: wait until none is open.
+            deadline = time.monotonic() + 10
+            while True:
+                r = stats_query(args, conf, m.spec)
+                got = dict(stats_parse(r.stdout))
+                if r.returncode == 0 and got.get("connections") == "6" and got["active"] == "0":
+                    break
+                if time.monotonic() > deadline:
+                    raise Fail("sessions never all closed: %r %r" % (r.stdout, r.stderr))
+                time.sleep(0.05)
+            bad = {k: (got.get(k), str(v)) for k, v in STATS_EXPECT.items()
+                   if got.get(k) != str(v)}
+            if bad:
+                raise Fail("counters (got, expected): %r\n%s" % (bad, m.read_log()[-3000:]))
+            stats_check_dns(got, "-S")
+
+            # Requests other than "stats" get one error line, the counters
+            # stay the daemon's; a client that says nothing is dropped.
+            for req in (b"status\n", b"stats extra\n", b"x" * 500, b""):
+                s = socket.socket(socket.AF_UNIX)
+                s.settimeout(10)
+                s.connect(ctl)
+                t0 = time.monotonic()
+                if req:
+                    s.sendall(req)
+                answer = s.recv(4096)
+                s.close()
+                if req and not answer.startswith(b"error: unknown request"):
+                    raise Fail("request %r answered %r" % (req[:20], answer))
+                if not req and (answer != b"" or time.monotonic() - t0 > 5):
+                    raise Fail("silent client: %r after %.1f s" % (answer,
+                                                                   time.monotonic() - t0))
+
+            # SIGUSR1: the same counters in the log, no stats line before it.
+            if "stats:" in m.read_log():
+                raise Fail("stats logged before SIGUSR1:\n" + m.read_log())
+            m.proc.send_signal(signal.SIGUSR1)
+            wait_log(m, r"^rdns-milter\[\d+\]: stats: uptime=\d+ connections=6 active=0 "
+                        r"trusted=1 messages=5 authenticated=1 whitelisted=1$")
+            wait_log(m, r"stats: accept=4 reject=1 tempfail=0 never_reject=1 "
+                        r"reject_connect=0 reject_helo=0 reject_mail=0 reject_rcpt=1 ")
+            wait_log(m, r"stats: iprev_pass=1 iprev_fail=0 iprev_permerror=2 "
+                        r"iprev_temperror=0 iprev_none=2$")
+            wait_log(m, r"stats: hit_ptr_none=3 hit_fcrdns_fail=0 hit_ptr_generic=0 "
+                        r"hit_helo_not_fqdn=3 ")
+            wait_log(m, r"stats: dns_lookups=\d+ dns_temperror_sessions=0 cache_hits=\d+ "
+                        r"cache_misses=\d+ cache_hit_rate=\d+\.\d% ")
+            if m.proc.poll() is not None:
+                raise Fail("SIGUSR1 stopped the daemon")
+            if len(re.findall(r"stats: uptime=", m.read_log())) != 1:
+                raise Fail("one SIGUSR1, one stats report:\n" + m.read_log())
+            m.stop()
+            # The last word at stop, and the control socket is gone.
+            if len(re.findall(r"stats: uptime=\d+ connections=6 ", m.read_log())) != 2:
+                raise Fail("no stats at stop:\n" + m.read_log()[-2000:])
+            if os.path.exists(ctl):
+                raise Fail("control socket %s left behind" % ctl)
+            r = stats_query(args, conf, m.spec)
+            if r.returncode != 1 or "no daemon answers" not in r.stderr:
+                raise Fail("-S after stop: rc %d stderr %r" % (r.returncode, r.stderr))
+        finally:
+            m.kill()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def stat_is_socket(mode):
+    import stat
+    return stat.S_ISSOCK(mode)
+
+
+def builtin_stats_interval(args, ns):
+    """Every stats_interval seconds a report, without any signal."""
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    try:
+        conf = os.path.join(work, "rdns-milter.yaml")
+        write_config(conf, base_config(ns.resolver, work))
+        # TODO(config): "milter.stats_interval: 1" in the config once the key exists.
+        os.environ["RDNS_MILTER_STATS_INTERVAL"] = "1"
+        try:
+            m = Milter(args.milter, conf, work).start()
+        finally:
+            del os.environ["RDNS_MILTER_STATS_INTERVAL"]
+        try:
+            t0 = time.monotonic()
+            while len(re.findall(r"stats: uptime=\d+ connections=0 ", m.read_log())) < 2:
+                if time.monotonic() - t0 > 10:
+                    raise Fail("no two reports within 10 s:\n" + m.read_log())
+                time.sleep(0.05)
+            took = time.monotonic() - t0
+            if took < 1.0:
+                raise Fail("two reports %.2f s after start: not one per second" % took)
+            r = stats_query(args, conf, m.spec)
+            if r.returncode != 0 or "connections 0\n" not in r.stdout:
+                raise Fail("-S: rc %d %r %r" % (r.returncode, r.stdout, r.stderr))
+            m.stop()
+        finally:
+            m.kill()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 BUILTINS = {
+    "stats": builtin_stats,
+    "stats-interval": builtin_stats_interval,
     "usage": builtin_usage,
     "config-test": builtin_config_test,
     "sighup": builtin_sighup,

@@ -1,0 +1,49 @@
+#ifndef RDNS_MILTER_CONTROL_H
+#define RDNS_MILTER_CONTROL_H
+/*
+ * control - the daemon's statistics thread and its Unix control socket,
+ * and the client side of rdns-milter -S.
+ *
+ * Protocol: the client connects, writes one line "stats\n", and reads
+ * until the daemon closes: one "name value\n" line per counter (see
+ * stats.h). Any other request gets one line "error: ...\n". One request
+ * per connection; requests are served one at a time, each bounded in
+ * bytes and time, so a stuck client costs the daemon nothing but a
+ * short wait of the statistics thread.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+#define RDNS_CONTROL_SUFFIX ".ctl"   /* next to a unix milter socket */
+
+typedef struct rdns_control rdns_control;
+
+/* The control socket of cfg for the milter socket spec actually used
+ * (after -s): milter.control_socket when set, "none" for no socket; else
+ * the unix milter socket's path + ".ctl", and no socket for inet ones.
+ * False (buf "") when there is none. */
+bool rdns_control_path(const rdns_config *cfg, const char *milter_spec, char *buf,
+                       size_t len);
+
+/* Seconds between two "stats:" log lines; 0: never. */
+unsigned rdns_control_interval(const rdns_config *cfg);
+
+/* Starts the statistics thread: it serves path (NULL or "": no socket)
+ * and logs the counters every interval seconds (0: never). Call with the
+ * signals the main thread takes blocked, after privileges are dropped (the
+ * socket belongs to the daemon's user, mode 0660). A socket that cannot be
+ * made is logged and left out; the thread runs anyway. NULL when there is
+ * nothing to do. */
+rdns_control *rdns_control_start(const char *path, unsigned interval);
+
+/* Stops the thread, removes the socket, frees c (NULL: nothing). */
+void rdns_control_stop(rdns_control *c);
+
+/* rdns-milter -S: asks the daemon on path and prints its answer on
+ * stdout. Returns the exit status: 0 answered, 1 no daemon answers or it
+ * refused (a message on stderr). */
+int rdns_control_query(const char *path);
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * NAME
+ *   stats - the daemon's counters, for the postmaster
+ * DESCRIPTION
+ *   A fixed set of 64-bit counters in one static record (stats_daemon),
+ *   bumped with relaxed atomic additions: a callback never takes a lock
+ *   or waits for another session to count. Nothing orders the counters
+ *   among themselves, so a reader sees each one exact but may see a
+ *   session counted in "connections" and not yet in "iprev_pass".
+ *
+ *   What is counted, and when:
+ *     connections, trusted      at connect;
+ *     active                    sessions open now (connections - closed);
+ *     messages, authenticated   at MAIL FROM;
+ *     whitelisted, iprev_*,     at close, once per scored session
+ *     dns_temperror_sessions    (iprev_none: no address, or whitelisted
+ *                               by address so no lookup was made);
+ *     reject_STAGE, tempfail_STAGE
+ *                               each 550 or 451 the filter gives (at RCPT
+ *                               that is one per recipient refused);
+ *     never_reject              each refusal not given to a never_reject
+ *                               recipient;
+ *     accept                    each scored message at end of data;
+ *     hit_CHECK                 with each decision above (refusal,
+ *                               rescue, accepted message) whose checks
+ *                               include CHECK: the counts match the
+ *                               decision lines of the log;
+ *     dns_lookups, cache_*      the resolver's cache counters of the
+ *                               running configuration (zero without a
+ *                               cache; they restart at a reload).
+ */
+#include "stats.h"
+
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "dns.h"
+#include "live.h"
+#include "log.h"
+#include "score.h"
+
+enum stats_id {
+    STATS_CONNECTIONS,
+    STATS_CLOSED,
+    STATS_TRUSTED,
+    STATS_MESSAGES,
+    STATS_AUTHENTICATED,
+    STATS_WHITELISTED,
+    STATS_ACCEPT,
+    STATS_NEVER_REJECT,
+    STATS_REJECT_STAGE,             /* + rdns_stage, 4 of them */
+    STATS_TEMPFAIL_STAGE = STATS_REJECT_STAGE + 4,
+    STATS_IPREV = STATS_TEMPFAIL_STAGE + 4,   /* + rdns_iprev, 4 of them */
+    STATS_IPREV_NONE = STATS_IPREV + 4,
+    STATS_DNS_TEMPERROR,
+    STATS_HIT,                      /* + rdns_check */
+    STATS_COUNT = STATS_HIT + RDNS_CHECK_COUNT
+};
+
+/* The daemon's counters: the one record every session writes to. */
+static struct {
+    atomic_int_least64_t started_ms;
+    atomic_uint_least64_t n[STATS_COUNT];
+} stats_daemon;
+
+static void stats_inc(enum stats_id id)
+{
+    atomic_fetch_add_explicit(&stats_daemon.n[id], 1, memory_order_relaxed);
+}
+
+static uint64_t stats_get(enum stats_id id)
+{
+    return atomic_load_explicit(&stats_daemon.n[id], memory_order_relaxed);
+}
+
+void rdns_stats_start(void)
+{
+    atomic_store(&stats_daemon.started_ms, rdns_clock_ms());
+}
+
+void rdns_stats_connect(void)
+{
+    stats_inc(STATS_CONNECTIONS);
+}
+
+void rdns_stats_trusted(void)
+{
+    stats_inc(STATS_TRUSTED);
+}
+
+void rdns_stats_close(rdns_eval *ev)
+{
+    if (ev != NULL) {
+        rdns_iprev r;
+
+        rdns_eval_wait(ev);
+        r = rdns_eval_iprev(ev);
+        if (rdns_eval_whitelisted(ev))
+            stats_inc(STATS_WHITELISTED);
+        /* eval reports temperror when it never looked (see eval.h) */
+        if (rdns_eval_client(ev) == NULL
+            || (rdns_eval_whitelisted(ev) && r == RDNS_IPREV_TEMPERROR))
+            stats_inc(STATS_IPREV_NONE);
+        else
+            stats_inc((enum stats_id)(STATS_IPREV + (int)r));
+        if (rdns_score_state(rdns_eval_card(ev), RDNS_CHECK_DNS_TEMPERROR) == RDNS_CHECK_HIT)
+            stats_inc(STATS_DNS_TEMPERROR);
+    }
+    /* Last, so active (connections - closed) never counts a session twice. */
+    stats_inc(STATS_CLOSED);
+}
+
+void rdns_stats_message(bool authenticated)
+{
+    stats_inc(STATS_MESSAGES);
+    if (authenticated)
+        stats_inc(STATS_AUTHENTICATED);
+}
+
+static void stats_hits(const rdns_eval *ev)
+{
+    const rdns_score *card = rdns_eval_card(ev);
+
+    for (int c = 0; c < RDNS_CHECK_COUNT; c++)
+        if (rdns_score_state(card, (rdns_check)c) == RDNS_CHECK_HIT)
+            stats_inc((enum stats_id)(STATS_HIT + c));
+}
+
+void rdns_stats_refused(const rdns_eval *ev, rdns_stage stage, rdns_action act)
+{
+    enum stats_id base = act == RDNS_ACTION_REJECT ? STATS_REJECT_STAGE : STATS_TEMPFAIL_STAGE;
+
+    if ((int)stage < 0 || (int)stage > (int)RDNS_STAGE_RCPT || act == RDNS_ACTION_ACCEPT)
+        return;
+    stats_inc((enum stats_id)(base + (int)stage));
+    stats_hits(ev);
+}
+
+void rdns_stats_rescued(const rdns_eval *ev)
+{
+    stats_inc(STATS_NEVER_REJECT);
+    stats_hits(ev);
+}
+
+void rdns_stats_accepted(const rdns_eval *ev)
+{
+    stats_inc(STATS_ACCEPT);
+    stats_hits(ev);
+}
+
+/* ---- output ---- */
+
+enum stats_group { G_SESSIONS, G_ACTIONS, G_IPREV, G_HITS, G_DNS };
+
+typedef struct stats_item {
+    int group;
+    char name[48];
+    char value[32];
+    const char *unit;               /* after the value in the log form */
+} stats_item;
+
+#define STATS_ITEMS 64
+
+typedef struct stats_list {
+    stats_item v[STATS_ITEMS];
+    size_t n;
+} stats_list;
+
+static void stats_add(stats_list *l, int group, const char *name, uint64_t value)
+{
+    stats_item *it;
+
+    if (l->n >= STATS_ITEMS)
+        return;
+    it = &l->v[l->n++];
+    it->group = group;
+    snprintf(it->name, sizeof(it->name), "%s", name);
+    snprintf(it->value, sizeof(it->value), "%" PRIu64, value);
+    it->unit = "";
+}
+
+static void stats_add_stages(stats_list *l, const char *what, enum stats_id base)
+{
+    char name[48];
+
+    for (int s = RDNS_STAGE_CONNECT; s <= RDNS_STAGE_RCPT; s++) {
+        snprintf(name, sizeof(name), "%s_%s", what, rdns_stage_str((rdns_stage)s));
+        stats_add(l, G_ACTIONS, name, stats_get((enum stats_id)(base + s)));
+    }
+}
+
+static uint64_t stats_sum_stages(enum stats_id base)
+{
+    uint64_t sum = 0;
+
+    for (int s = RDNS_STAGE_CONNECT; s <= RDNS_STAGE_RCPT; s++)
+        sum += stats_get((enum stats_id)(base + s));
+    return sum;
+}
+
+static void stats_collect_dns(stats_list *l)
+{
+    rdns_dns_cache_stats d;
+    rdns_engine *e = rdns_live_acquire();
+    uint64_t lookups;
+
+    memset(&d, 0, sizeof(d));
+    if (e != NULL) {
+        rdns_engine_dns_stats(e, &d);
+        rdns_engine_unref(e);
+    }
+    lookups = d.hits + d.misses;
+    stats_add(l, G_DNS, "dns_lookups", lookups);
+    stats_add(l, G_DNS, "dns_temperror_sessions", stats_get(STATS_DNS_TEMPERROR));
+    stats_add(l, G_DNS, "cache_hits", d.hits);
+    stats_add(l, G_DNS, "cache_misses", d.misses);
+    if (l->n < STATS_ITEMS) {
+        stats_item *it = &l->v[l->n++];
+        /* tenths of a percent, in integers: no float rounding surprises */
+        uint64_t tenths = lookups ? (d.hits * 1000 + lookups / 2) / lookups : 0;
+
+        it->group = G_DNS;
+        snprintf(it->name, sizeof(it->name), "cache_hit_rate");
+        snprintf(it->value, sizeof(it->value), "%" PRIu64 ".%" PRIu64, tenths / 10,
+                 tenths % 10);
+        it->unit = "%";
+    }
+    stats_add(l, G_DNS, "cache_entries", d.entries);
+    stats_add(l, G_DNS, "cache_capacity", d.capacity);
+    stats_add(l, G_DNS, "cache_inserts", d.inserts);
+    stats_add(l, G_DNS, "cache_evictions", d.evictions);
+    stats_add(l, G_DNS, "cache_expired", d.expired);
+    stats_add(l, G_DNS, "cache_uncacheable", d.uncacheable);
+}
+
+static void stats_collect(stats_list *l)
+{
+    static const char *const iprev_names[] = {"iprev_pass", "iprev_fail", "iprev_permerror",
+                                              "iprev_temperror"};
+    int64_t started = atomic_load(&stats_daemon.started_ms);
+    int64_t up = started ? (rdns_clock_ms() - started) / 1000 : 0;
+    uint64_t closed = stats_get(STATS_CLOSED);   /* before connections: active >= 0 */
+    uint64_t conns = stats_get(STATS_CONNECTIONS);
+    char name[48];
+
+    l->n = 0;
+    stats_add(l, G_SESSIONS, "uptime", up > 0 ? (uint64_t)up : 0);
+    stats_add(l, G_SESSIONS, "connections", conns);
+    stats_add(l, G_SESSIONS, "active", conns >= closed ? conns - closed : 0);
+    stats_add(l, G_SESSIONS, "trusted", stats_get(STATS_TRUSTED));
+    stats_add(l, G_SESSIONS, "messages", stats_get(STATS_MESSAGES));
+    stats_add(l, G_SESSIONS, "authenticated", stats_get(STATS_AUTHENTICATED));
+    stats_add(l, G_SESSIONS, "whitelisted", stats_get(STATS_WHITELISTED));
+
+    stats_add(l, G_ACTIONS, "accept", stats_get(STATS_ACCEPT));
+    stats_add(l, G_ACTIONS, "reject", stats_sum_stages(STATS_REJECT_STAGE));
+    stats_add(l, G_ACTIONS, "tempfail", stats_sum_stages(STATS_TEMPFAIL_STAGE));
+    stats_add(l, G_ACTIONS, "never_reject", stats_get(STATS_NEVER_REJECT));
+    stats_add_stages(l, "reject", STATS_REJECT_STAGE);
+    stats_add_stages(l, "tempfail", STATS_TEMPFAIL_STAGE);
+
+    for (int i = 0; i < 4; i++)
+        stats_add(l, G_IPREV, iprev_names[i], stats_get((enum stats_id)(STATS_IPREV + i)));
+    stats_add(l, G_IPREV, "iprev_none", stats_get(STATS_IPREV_NONE));
+
+    for (int c = 0; c < RDNS_CHECK_COUNT; c++) {
+        snprintf(name, sizeof(name), "hit_%s", rdns_check_name((rdns_check)c));
+        stats_add(l, G_HITS, name, stats_get((enum stats_id)(STATS_HIT + c)));
+    }
+    stats_collect_dns(l);
+}
+
+/* Appends text when it fits whole; false (and nothing written) if not. */
+static bool stats_append(char *out, size_t outlen, size_t *used, const char *text)
+{
+    size_t n = strlen(text);
+
+    if (*used + n + 1 > outlen)
+        return false;
+    memcpy(out + *used, text, n + 1);
+    *used += n;
+    return true;
+}
+
+size_t rdns_stats_render(char *out, size_t outlen, bool lines)
+{
+    stats_list l;
+    size_t used = 0;
+    char piece[128];
+
+    if (outlen == 0)
+        return 0;
+    out[0] = '\0';
+    stats_collect(&l);
+    if (lines) {
+        for (size_t i = 0; i < l.n; i++) {
+            snprintf(piece, sizeof(piece), "%s %s\n", l.v[i].name, l.v[i].value);
+            if (!stats_append(out, outlen, &used, piece))
+                break;
+        }
+        return used;
+    }
+    /* One log line per group. A line is only written whole. */
+    for (size_t i = 0; i < l.n;) {
+        char line[1024];
+        size_t lused = 0;
+        int g = l.v[i].group;
+
+        stats_append(line, sizeof(line), &lused, "stats:");
+        for (; i < l.n && l.v[i].group == g; i++) {
+            snprintf(piece, sizeof(piece), " %s=%s%s", l.v[i].name, l.v[i].value, l.v[i].unit);
+            stats_append(line, sizeof(line), &lused, piece);
+        }
+        stats_append(line, sizeof(line), &lused, "\n");
+        if (!stats_append(out, outlen, &used, line))
+            break;
+    }
+    return used;
+}
+
+void rdns_stats_log(void)
+{
+    char text[RDNS_STATS_TEXT_MAX];
+    char *line, *save = NULL;
+
+    rdns_stats_render(text, sizeof(text), false);
+    for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+        rdns_log_info("%s", line);
+}
