@@ -5,7 +5,7 @@
  *   concurrent SMTP sessions
  *
  * SYNOPSIS
- *   milterdrive [-c CONC] [-n SESSIONS | -t SECONDS] [-P] -s SOCKET STORIES
+ *   milterdrive [-c CONC] [-n SESSIONS | -t SECONDS] [-P] [-v] -s SOCKET STORIES
  *
  * DESCRIPTION
  *   STORIES holds one client a line, fields separated by blanks:
@@ -22,7 +22,8 @@
  *   see (SMFIP_NO*) and reading no reply where it asked not to give one
  *   (SMFIP_NR_*), as a real MTA does. Replies read: continue, accept,
  *   reject, tempfail, discard, replycode, skip, progress, and during EOM
- *   the header changes (add, insert, change), which are counted. A refusal
+ *   the header changes (add, insert, change), which are counted. -v names
+ *   on stderr each session that took a second or more. A refusal
  *   ends the session (ABORT after MAIL, then QUIT).
  *
  *   Policy mode (-P): SOCKET is inet:PORT@HOST (or unix:/PATH); each
@@ -38,7 +39,8 @@
  *   Output, one "key=value" a line on stdout: socket type, sessions,
  *   seconds, sessions_per_s, p50_ms, p90_ms, p99_ms, max_ms (session
  *   latency: connect to the final reply), accept, reject, tempfail,
- *   other, errors, headers_changed.
+ *   other, errors, headers_changed, slow_1s (sessions that took a
+ *   second or more: on loopback, a DNS retry after a lost answer).
  *
  * DIAGNOSTICS
  *   Exit 0 when every session completed; 1 when some failed (counted in
@@ -116,6 +118,7 @@ typedef struct drive_run {
     unsigned long sessions;         /* 0 with deadline: until the deadline */
     double deadline;                /* monotonic seconds, 0 = none */
     bool policy;
+    bool show_slow;                 /* -v: name each session of 1 s or more */
     atomic_ulong next;
     atomic_int errors_shown;
 } drive_run;
@@ -128,6 +131,7 @@ static double drive_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+__attribute__((format(printf, 2, 3)))
 static void drive_complain(drive_run *run, const char *fmt, ...)
 {
     va_list ap;
@@ -692,8 +696,14 @@ static void *drive_worker_main(void *arg)
         t0 = drive_now();
         v = run->policy ? drive_policy_session(w, s, idx) : drive_milter_session(w, s, idx);
         w->verdicts[v]++;
-        if (v != DRIVE_ERROR)
-            drive_record(w, (drive_now() - t0) * 1000.0);
+        if (v != DRIVE_ERROR) {
+            double ms = (drive_now() - t0) * 1000.0;
+
+            drive_record(w, ms);
+            if (run->show_slow && ms >= 1000.0)
+                fprintf(stderr, "slow %.0f ms: %s %s %s verdict=%d\n", ms, s->ip, s->helo,
+                        s->from, (int)v);
+        }
     }
     if (w->policy != NULL && w->policy->fd >= 0)
         close(w->policy->fd);
@@ -719,7 +729,7 @@ static double drive_pct(const double *v, size_t n, double p)
 
 static void drive_usage(void)
 {
-    fprintf(stderr, "usage: milterdrive [-c CONC] [-n SESSIONS | -t SECONDS] [-P] "
+    fprintf(stderr, "usage: milterdrive [-c CONC] [-n SESSIONS | -t SECONDS] [-P] [-v] "
                     "-s unix:PATH|inet:PORT@HOST STORIES\n");
     exit(2);
 }
@@ -731,17 +741,18 @@ int main(int argc, char **argv)
     const char *spec = NULL;
     unsigned long conc = 10, total[DRIVE_ERROR + 1] = {0}, changes = 0;
     double seconds = 0, t0, elapsed, *all;
-    size_t nall = 0;
+    size_t nall = 0, slow = 0;
     int opt;
 
     memset(&run, 0, sizeof(run));
-    while ((opt = getopt(argc, argv, "c:n:t:Ps:")) != -1) {
+    while ((opt = getopt(argc, argv, "c:n:t:Ps:v")) != -1) {
         switch (opt) {
         case 'c': conc = strtoul(optarg, NULL, 10); break;
         case 'n': run.sessions = strtoul(optarg, NULL, 10); break;
         case 't': seconds = strtod(optarg, NULL); break;
         case 'P': run.policy = true; break;
         case 's': spec = optarg; break;
+        case 'v': run.show_slow = true; break;
         default: drive_usage();
         }
     }
@@ -786,7 +797,8 @@ int main(int argc, char **argv)
     all = malloc((nall + 1) * sizeof(double));
     nall = 0;
     for (unsigned long i = 0; i < conc; i++) {
-        memcpy(all + nall, w[i].lat, w[i].nlat * sizeof(double));
+        if (w[i].nlat > 0)
+            memcpy(all + nall, w[i].lat, w[i].nlat * sizeof(double));
         nall += w[i].nlat;
         for (int k = 0; k <= DRIVE_ERROR; k++)
             total[k] += w[i].verdicts[k];
@@ -795,6 +807,8 @@ int main(int argc, char **argv)
         free(w[i].policy);
     }
     qsort(all, nall, sizeof(double), drive_cmp);
+    while (slow < nall && all[nall - 1 - slow] >= 1000.0)
+        slow++;
     printf("mode=%s\nsocket=%s\nsocket_type=%s\nconcurrency=%lu\nsessions=%zu\n"
            "seconds=%.3f\nsessions_per_s=%.1f\n",
            run.policy ? "policy" : "milter", run.target.text,
@@ -804,9 +818,9 @@ int main(int argc, char **argv)
            drive_pct(all, nall, 0.90), drive_pct(all, nall, 0.99),
            nall ? all[nall - 1] : 0.0);
     printf("accept=%lu\nreject=%lu\ntempfail=%lu\nother=%lu\nerrors=%lu\n"
-           "headers_changed=%lu\n",
+           "headers_changed=%lu\nslow_1s=%zu\n",
            total[DRIVE_ACCEPT], total[DRIVE_REJECT], total[DRIVE_TEMPFAIL], total[DRIVE_OTHER],
-           total[DRIVE_ERROR], changes);
+           total[DRIVE_ERROR], changes, slow);
     free(all);
     free(w);
     free(run.stories);

@@ -192,6 +192,37 @@ def rdns_config(path, sock, resolver, extra):
         f.write("\n".join(lines) + "\n")
 
 
+def milter_stats(binary, conf):
+    """rdns-milter's own counters (rdns-milter -S), {} where the build has
+    no control socket."""
+    try:
+        r = subprocess.run([binary, "-S", "-c", conf], capture_output=True, text=True,
+                           timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    if r.returncode != 0:
+        return {}
+    out = {}
+    for line in r.stdout.splitlines():
+        k, _, v = line.partition(" ")
+        try:
+            out[k] = float(v)
+        except ValueError:
+            pass
+    return out
+
+
+def with_cache_figures(f, before, after):
+    """Adds the pass's DNS lookups and cache hits (from -S deltas)."""
+    if "cache_hits" in after:
+        for k in ("dns_lookups", "cache_hits", "cache_misses", "cache_evictions"):
+            f[k] = int(after.get(k, 0) - before.get(k, 0))
+        f["cache_capacity"] = int(after.get("cache_capacity", 0))
+        looked = f["cache_hits"] + f["cache_misses"]
+        f["cache_hit_pct"] = 100.0 * f["cache_hits"] / looked if looked else 0.0
+    return f
+
+
 def config_accepts(binary, tmp, resolver, extra):
     """Whether this build knows the dns keys in extra (rdns-milter -t)."""
     conf = os.path.join(tmp, "probe.yaml")
@@ -203,6 +234,7 @@ def config_accepts(binary, tmp, resolver, extra):
 # ---- driving -------------------------------------------------------------
 
 def drive(args, sock, story_file, n=None, conc=None, seconds=None, policy=False):
+    drops0 = udp_rcvbuf_errors()
     cmd = [args.drive, "-c", str(conc or args.concurrency), "-s", sock]
     if seconds:
         cmd += ["-t", str(seconds)]
@@ -224,7 +256,16 @@ def drive(args, sock, story_file, n=None, conc=None, seconds=None, policy=False)
         log(r.stderr.strip()[:600])
     if "sessions" not in got:
         raise RuntimeError("milterdrive failed: %s" % r.stderr[-600:])
+    got["udp_drops"] = udp_rcvbuf_errors() - drops0
     return got
+
+
+def udp_rcvbuf_errors():
+    """The system's count of UDP datagrams dropped for a full receive
+    buffer (a DNS server or client that fell behind)."""
+    with open("/proc/net/snmp") as f:
+        rows = [line.split() for line in f if line.startswith("Udp:")]
+    return int(rows[1][rows[0].index("RcvbufErrors")])
 
 
 def measured(name, pid, fig, cpu0, children=True):
@@ -282,7 +323,25 @@ class DevNullSyslog:
         self.sock.close()
 
 
-class FixedPortNSD(dnsfixture.NSD):
+class BenchNSD(dnsfixture.NSD):
+    """The fixture's NSD with response rate limiting off. NSD (Debian
+    builds it with RRL) answers at most 200 queries a second per source
+    /24 by default and drops or truncates the rest: every query here comes
+    from 127.0.0.1, so under load about 3% of answers were lost and each
+    loss cost a session one resolver timeout (1.5 s)."""
+
+    def _write_conf(self):
+        path = super()._write_conf()
+        with open(path) as f:
+            text = f.read()
+        text = text.replace("server:\n", "server:\n    rrl-ratelimit: 0\n"
+                            "    rrl-whitelist-ratelimit: 0\n", 1)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+
+class FixedPortNSD(BenchNSD):
     """NSD on addr:53: policyd-weight's $NS takes addresses only."""
 
     def start(self):
@@ -344,7 +403,7 @@ def run_policyd(args, tmp, zones, story_file):
         fig["cpu_s"] = sum(proc_cpu(p) for p in pids) - cpu0
         fig["cpu_ms_per_session"] = 1000.0 * fig["cpu_s"] / max(1, fig["sessions"])
         fig["hwm_mb"] = sum(proc_status(p, "VmHWM") for p in pids)
-        fig["note"] = "%d processes" % len(pids)
+        fig["processes"] = len(pids)
         subprocess.run([binary, "-f", conf, "-k", "stop"], capture_output=True,
                        timeout=60)
     except (RuntimeError, subprocess.TimeoutExpired) as e:
@@ -440,6 +499,8 @@ def main():
     ap.add_argument("--policyd-sessions", type=int, default=2000)
     ap.add_argument("--delay-sessions", type=int, default=1000)
     ap.add_argument("--big-sessions", type=int, default=5000)
+    ap.add_argument("--baseline-milter", help="an rdns-milter binary without overlapping "
+                    "lookups, for the 20 ms comparison while the build has no dns.prefetch")
     ap.add_argument("--soak", type=float, default=0, help="minutes (0: no soak)")
     ap.add_argument("--quick", action="store_true", help="small runs, for development")
     ap.add_argument("--no-policyd", action="store_true")
@@ -463,7 +524,7 @@ def main():
     try:
         story_file, zones, mix = stories.generate(args.stories, os.path.join(tmp, "dns"))
         log("%d stories: %s" % (args.stories, mix))
-        nsd = dnsfixture.NSD(zones).start()
+        nsd = BenchNSD(zones).start()
         try:
             fig = bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes)
             if not args.no_policyd:
@@ -502,7 +563,9 @@ def main():
         for r in runs:
             for k in ("sessions", "sessions_per_s", "p50_ms", "p90_ms", "p99_ms", "max_ms",
                       "accept", "reject", "tempfail", "errors", "headers_changed", "cpu_s",
-                      "cpu_ms_per_session", "hwm_mb", "concurrency"):
+                      "cpu_ms_per_session", "hwm_mb", "concurrency", "slow_1s", "udp_drops",
+                      "dns_lookups", "cache_hits", "cache_misses", "cache_evictions",
+                      "cache_hit_pct", "cache_capacity"):
                 if k in r:
                     f.write("%s.%s=%s\n" % (r["name"].replace(" ", "_"), k, r[k]))
         for name, target, value, ok in ratios:
@@ -520,7 +583,11 @@ def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
     spec = "unix:" + sock
     extra = {}
     if config_accepts(rdns, tmp, nsd.resolver, {"cache_size": 10000}):
-        extra["cache_size"] = max(10000, 4 * args.stories)
+        # room for every answer of every client (up to ~7 names and types
+        # each), so the second pass is all cache hits
+        extra["cache_size"] = max(20000, 10 * args.stories)
+        notes.append("rdns-milter ran with dns.cache_size %d (room for every answer of "
+                     "the run)" % extra["cache_size"])
     else:
         notes.append("this build has no dns.cache_size: 'warm' is a second pass without "
                      "a DNS cache of the milter's own")
@@ -539,43 +606,79 @@ def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
     log("rdns-milter cold and warm")
     with Milter([rdns, "-f", "-c", conf], sock, os.path.join(tmp, "rdns.log"),
                 "rdns-milter") as mm:
+        s0 = milter_stats(rdns, conf)
         c0 = proc_cpu(mm.pid)
         fig["cold"] = measured("rdns-milter cold", mm.pid, drive(args, spec, story_file), c0)
+        s1 = milter_stats(rdns, conf)
         c0 = proc_cpu(mm.pid)
         fig["warm"] = measured("rdns-milter warm", mm.pid, drive(args, spec, story_file), c0)
+        s2 = milter_stats(rdns, conf)
+        with_cache_figures(fig["cold"], s0, s1)
+        with_cache_figures(fig["warm"], s1, s2)
+        for k in ("cold", "warm"):
+            f = fig[k]
+            if "cache_hits" in f:
+                notes.append("%s: %d DNS lookups, %d answered from the cache (%.0f%%), %d "
+                             "evictions; cache capacity %d entries" % (
+                                 f["name"], f["cache_hits"] + f["cache_misses"],
+                                 f["cache_hits"], f["cache_hit_pct"], f["cache_evictions"],
+                                 f["cache_capacity"]))
+        if extra.get("cache_size") and s2.get("cache_capacity") \
+                and int(s2["cache_capacity"]) != extra["cache_size"]:
+            notes.append("rdns-milter was given dns.cache_size %d but reports a capacity of "
+                         "%d: the key does not reach the cache in this build"
+                         % (extra["cache_size"], int(s2["cache_capacity"])))
     runs += [fig["cold"], fig["warm"]]
 
     # 20 ms DNS: every run a fresh process (same cache state), the same
-    # first clients; the baseline is the same run with no delay.
+    # first clients; the baseline is the same run with no delay. After the
+    # delayed pass, a second pass in the same process shows what the
+    # cache leaves of the delay.
     n = min(args.delay_sessions, args.stories)
     dc = min(args.concurrency, 10)
-    variants = [("prefetch on", {"prefetch": True}), ("prefetch off", {"prefetch": False})] \
-        if has_prefetch else [("", {})]
-    if not has_prefetch:
-        notes.append("this build has no dns.prefetch: the 20 ms runs measure the milter as "
-                     "it is (no overlap); run again when the key exists for the comparison")
-    for label, pf in variants:
+    if has_prefetch:
+        variants = [("prefetch on", rdns, {"prefetch": True}),
+                    ("prefetch off", rdns, {"prefetch": False})]
+    else:
+        variants = [("", rdns, {})]
+        if args.baseline_milter:
+            variants.append(("baseline build", args.baseline_milter, {}))
+            notes.append("this build has no dns.prefetch: 'baseline build' is %s, an "
+                         "rdns-milter built without overlapping lookups, for the with/without "
+                         "comparison" % args.baseline_milter)
+        else:
+            notes.append("this build has no dns.prefetch switch: the 20 ms runs measure the "
+                         "milter as it is; --baseline-milter BINARY (a build without "
+                         "overlap) gives the with/without comparison")
+    for label, binary, pf in variants:
+        key = label.replace(" ", "_")
+        bx = extra
+        if binary != rdns and not config_accepts(binary, tmp, nsd.resolver, extra):
+            bx = {}
+            notes.append("the baseline build has no dns.cache_size: it ran on its defaults")
         for delay in (0, 20):
             name = "rdns-milter DNS +%d ms%s" % (delay, (", " + label) if label else "")
-            rdns_config(conf, sock, nsd.resolver, dict(extra, **pf))
-            ctx = delaydns.DelayDNS(nsd.resolver, delay) if delay else None
-            if ctx:
-                ctx.start()
-                rdns_config(conf, sock, ctx.resolver, dict(extra, **pf))
+            ctx = delaydns.DelayDNS(nsd.resolver, delay).start() if delay else None
+            rdns_config(conf, sock, ctx.resolver if ctx else nsd.resolver, dict(bx, **pf))
             try:
                 log(name)
-                with Milter([rdns, "-f", "-c", conf], sock, os.path.join(tmp, "rdns-d.log"),
+                with Milter([binary, "-f", "-c", conf], sock, os.path.join(tmp, "rdns-d.log"),
                             "rdns-milter") as mm:
                     c0 = proc_cpu(mm.pid)
                     f = measured(name, mm.pid, drive(args, spec, story_file, n=n, conc=dc), c0)
-                if ctx:
-                    f["late_answers"] = ctx.late
-                    f["dns_answers"] = ctx.answered
+                    if ctx:
+                        f["late_answers"], f["dns_answers"] = ctx.late, ctx.answered
+                        c0 = proc_cpu(mm.pid)
+                        w = measured(name + ", warm", mm.pid,
+                                     drive(args, spec, story_file, n=n, conc=dc), c0)
+                        fig["delay20warm" + key] = w
             finally:
                 if ctx:
                     ctx.stop()
-            fig["delay%d%s" % (delay, label.replace(" ", "_"))] = f
+            fig["delay%d%s" % (delay, key)] = f
             runs.append(f)
+            if ctx:
+                runs.append(w)
 
     log("500 concurrent sessions")
     rdns_config(conf, sock, nsd.resolver, extra)
@@ -655,11 +758,27 @@ def targets(fig):
         out.append(("DNS round trips added at p50, prefetch off", "-", "%.1f (%.0f ms)"
                     % (off / 20.0, off), None))
         out.append(("round trips saved by overlap at p50", ">= 1", "%.1f" % saved, saved >= 1))
+    elif "delay0baseline_build" in fig:
+        on = fig["delay20"]["p50_ms"] - fig["delay0"]["p50_ms"]
+        off = fig["delay20baseline_build"]["p50_ms"] - fig["delay0baseline_build"]["p50_ms"]
+        saved = (off - on) / 20.0
+        out.append(("DNS round trips added at p50, this build", "-", "%.1f (%.0f ms)"
+                    % (on / 20.0, on), None))
+        out.append(("DNS round trips added at p50, baseline build (no overlap)", "-",
+                    "%.1f (%.0f ms)" % (off / 20.0, off), None))
+        out.append(("round trips saved by overlap at p50 (builds compared)", ">= 1",
+                    "%.1f" % saved, saved >= 1))
     elif "delay0" in fig:
         add = fig["delay20"]["p50_ms"] - fig["delay0"]["p50_ms"]
         out.append(("DNS round trips added at p50 (no prefetch key)", "-", "%.1f (%.0f ms)"
                     % (add / 20.0, add), None))
         out.append(("round trips saved by overlap at p50", ">= 1", "not measurable yet", None))
+    for key in sorted(k for k in fig if k.startswith("delay20warm")):
+        label = key[len("delay20warm"):]
+        add = fig[key]["p50_ms"] - fig["delay0" + label]["p50_ms"]
+        out.append(("DNS round trips added at p50, 20 ms DNS, warm cache%s"
+                    % (", " + label.replace("_", " ") if label else ""), "-",
+                    "%.1f (%.0f ms)" % (add / 20.0, add), None))
     if "big_rdns-milter" in fig:
         h = fig["big_rdns-milter"]["hwm_mb"]
         out.append(("peak RSS, 500 concurrent sessions", "<= 64 MB", "%.1f MB" % h, h <= 64))
@@ -680,10 +799,17 @@ def target_notes(fig):
             notes.append("%s: %d of %d delayed DNS answers were more than 5 ms late "
                          "(the delaying proxy fell behind)" % (f["name"], f["late_answers"],
                                                               f["dns_answers"]))
+        if isinstance(f, dict) and f.get("slow_1s"):
+            notes.append("%s: %d sessions took 1 s or more (UDP receive-buffer drops on "
+                         "the machine meanwhile: %d)"
+                         % (f["name"], f["slow_1s"], f.get("udp_drops", 0)))
         if isinstance(f, dict) and f.get("errors"):
             notes.append("%s: %d sessions failed (see the driver's messages)"
                          % (f["name"], f["errors"]))
     if "policyd" in fig:
+        notes.append("policyd-weight's CPU and peak RSS are summed over its %d processes "
+                     "(master, cache, children; shared pages counted in each)"
+                     % fig["policyd"].get("processes", 0))
         notes.append("policyd-weight gets client_name and reverse_client_name from the "
                      "stories, as Postfix would hand them over after its own PTR and "
                      "FCrDNS lookups: rdns-milter does those lookups itself, so the "
