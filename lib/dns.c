@@ -27,7 +27,8 @@
  *   is queried anew. At most max_cname_depth links are followed in all; a
  *   longer chain or a name seen twice is TEMPFAIL.
  *
- *   Results are bounded: at most DNS_MAX_RECORDS records are kept, names
+ *   Results are bounded: at most DNS_MAX_RECORDS names (DNS_MAX_ADDRS
+ *   addresses, which no one message can exceed) are kept, names
  *   longer than RDNS_NAME_MAX in presentation form are dropped, and replies
  *   are read into a buffer of fixed size.
  *
@@ -64,7 +65,11 @@
 #include "mem.h"
 
 #define DNS_MAX_SERVERS   8
-#define DNS_MAX_RECORDS   64          /* records kept per answer */
+#define DNS_MAX_RECORDS   RDNS_DNS_MAX_NAMES   /* PTR/MX names kept per answer */
+#define DNS_MAX_ADDRS     RDNS_DNS_MAX_ADDRS   /* A/AAAA kept: more than one 64 KiB
+                                                  message can hold, so an address
+                                                  set is never cut (a cut one could
+                                                  make FCrDNS fail falsely) */
 #define DNS_MAX_DEPTH     32          /* upper bound on max_cname_depth */
 #define DNS_BUF_SIZE      65536       /* one UDP datagram or TCP message */
 #define DNS_RESOLV_CONF   "/etc/resolv.conf"
@@ -692,6 +697,14 @@ static bool dns_collect(const ldns_rr_list *an, const ldns_rdf *cur, ldns_rr_typ
     size_t seen = 0, mx_total = 0;
     bool mx_root_zero = false;
 
+    /* room for every address this reply may add (n is bounded by the
+     * reply's size, and the loop below by DNS_MAX_ADDRS) */
+    if ((type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) && n > 0) {
+        size_t room = ans->naddrs + (n < DNS_MAX_ADDRS ? n : DNS_MAX_ADDRS);
+
+        ans->addrs = rdns_realloc(ans->addrs, room * sizeof(*ans->addrs));
+    }
+
     for (size_t i = 0; i < n; i++) {
         const ldns_rr *rr = ldns_rr_list_rr(an, i);
 
@@ -700,7 +713,8 @@ static bool dns_collect(const ldns_rr_list *an, const ldns_rdf *cur, ldns_rr_typ
             continue;
         seen++;
         dns_ttl_min(ans, have_ttl, ldns_rr_ttl(rr));
-        if (seen > DNS_MAX_RECORDS)
+        if (seen > (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA ? DNS_MAX_ADDRS
+                                                                        : DNS_MAX_RECORDS))
             continue;
         switch (type) {
         case LDNS_RR_TYPE_A:
@@ -899,7 +913,7 @@ static bool dns_walk_start(dns_walk *w, const char *name, rdns_dns_type type, in
     w->type = dns_ldns_type(type);
     w->ans = rdns_calloc(1, sizeof(*w->ans));
     w->ans->status = RDNS_DNS_TEMPFAIL;
-    w->ans->addrs = rdns_calloc(DNS_MAX_RECORDS, sizeof(*w->ans->addrs));
+    w->ans->addrs = rdns_calloc(1, sizeof(*w->ans->addrs));    /* grown by dns_collect */
     if (nlen == 0 || nlen > RDNS_NAME_MAX + 1 || (nlen == RDNS_NAME_MAX + 1 && name[nlen - 1] != '.')
         || (qname = ldns_dname_new_frm_str(name)) == NULL || ldns_dname_label_count(qname) == 0) {
         char shown[80];

@@ -20,6 +20,12 @@
 
 #define RDNS_DNS_REPLY_DEPTH 8   /* CNAME links followed by the parse */
 
+/* Bounds of one answer (lookups and the parse alike): PTR/MX names kept,
+ * and A/AAAA addresses kept. No single 64 KiB message holds more than
+ * RDNS_DNS_MAX_ADDRS address records, so an address set is never cut. */
+#define RDNS_DNS_MAX_NAMES 64
+#define RDNS_DNS_MAX_ADDRS 4096
+
 /*
  * Reads wire[0..len) as the reply to a query for qname/type that carried
  * ID id. Never touches the network and never keeps a pointer to wire.
