@@ -6,6 +6,7 @@ NAME
 
 SYNOPSIS
     run_bench.py [--build DIR] [--stories N] [--concurrency C]
+                 [--baseline-milter BINARY | --baseline-commit REV]
                  [--soak MINUTES] [--quick] [--no-policyd] [--out DIR]
 
 DESCRIPTION
@@ -23,10 +24,15 @@ DESCRIPTION
                      datagram socket
       delay          DNS answers 20 ms late (delaydns.py in front of NSD):
                      the added latency per session, in DNS round trips, with
-                     dns.prefetch on and off where the build has that key
+                     dns.prefetch on and off where the build has that key,
+                     else against a baseline build (--baseline-milter, or
+                     --baseline-commit REV built from git); then a second,
+                     warm pass in the same process
       500 sessions   500 concurrent sessions: peak RSS of the milter
-      soak           (--soak MINUTES) sessions at a steady rate, RSS sampled
-                     every 5 s: any growth after the first minute
+      soak           (--soak MINUTES) sessions flat out, 10 at a time, with
+                     a DNS cache smaller than the working set (lookups keep
+                     going to DNS), RSS sampled every 5 s: any growth after
+                     the first minute
 
     CPU seconds come from /proc/PID/stat (user + system, children
     included), peak RSS from VmHWM in /proc/PID/status.
@@ -501,6 +507,8 @@ def main():
     ap.add_argument("--big-sessions", type=int, default=5000)
     ap.add_argument("--baseline-milter", help="an rdns-milter binary without overlapping "
                     "lookups, for the 20 ms comparison while the build has no dns.prefetch")
+    ap.add_argument("--baseline-commit", help="build rdns-milter at this git revision (in a "
+                    "temporary folder) and use it as --baseline-milter")
     ap.add_argument("--soak", type=float, default=0, help="minutes (0: no soak)")
     ap.add_argument("--quick", action="store_true", help="small runs, for development")
     ap.add_argument("--no-policyd", action="store_true")
@@ -519,6 +527,10 @@ def main():
             sys.exit("bench: %s missing (build first: scripts/build.sh)" % b)
 
     m = machine()
+    base_tmp = None
+    if args.baseline_commit and not args.baseline_milter:
+        base_tmp = tempfile.mkdtemp(prefix="rdns-bench-base.")
+        args.baseline_milter = build_baseline(args.baseline_commit, base_tmp)
     tmp = tempfile.mkdtemp(prefix="rdns-bench.")
     runs, ratios, notes, fig = [], [], [], {}
     try:
@@ -541,6 +553,8 @@ def main():
         notes += target_notes(fig)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if base_tmp:
+            shutil.rmtree(base_tmp, ignore_errors=True)
 
     notes.append("rspamd hfilter is not measured here: it runs inside rspamd (a full "
                  "scanner with its own workers, Redis-free config and DNS stack), which "
@@ -575,6 +589,21 @@ def main():
             f.write("note=%s\n" % n)
     log("wrote %s/latest.txt and latest.md" % args.out)
     return 0
+
+
+def build_baseline(rev, where):
+    """rdns-milter as it was at git revision rev, built in where."""
+    log("building the baseline rdns-milter at %s" % rev)
+    src = os.path.join(where, "src")
+    os.makedirs(src)
+    archive = subprocess.run(["git", "-C", ROOT, "archive", rev], capture_output=True,
+                             check=True).stdout
+    subprocess.run(["tar", "-x", "-C", src], input=archive, check=True)
+    b = os.path.join(where, "build")
+    subprocess.run(["cmake", "-S", src, "-B", b], check=True, capture_output=True)
+    subprocess.run(["cmake", "--build", b, "-j%d" % (os.cpu_count() or 1), "--target",
+                    "rdns-milter"], check=True, capture_output=True)
+    return os.path.join(b, "rdns-milter")
 
 
 def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
@@ -643,9 +672,11 @@ def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
         variants = [("", rdns, {})]
         if args.baseline_milter:
             variants.append(("baseline build", args.baseline_milter, {}))
-            notes.append("this build has no dns.prefetch: 'baseline build' is %s, an "
-                         "rdns-milter built without overlapping lookups, for the with/without "
-                         "comparison" % args.baseline_milter)
+            notes.append("this build has no dns.prefetch switch: 'baseline build' is "
+                         "rdns-milter %s, given as one without overlapping lookups, for the "
+                         "with/without comparison"
+                         % ("at git revision " + args.baseline_commit if args.baseline_commit
+                            else args.baseline_milter))
         else:
             notes.append("this build has no dns.prefetch switch: the 20 ms runs measure the "
                          "milter as it is; --baseline-milter BINARY (a build without "
@@ -707,13 +738,19 @@ def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
         runs.append(f)
 
     if args.soak > 0:
+        # a cache smaller than the working set, so lookups keep going to
+        # DNS: a leak on any path (miss, eviction, refusal) shows
+        soak_extra = dict(extra)
+        if "cache_size" in soak_extra:
+            soak_extra["cache_size"] = max(1000, args.stories)
+        rdns_config(conf, sock, nsd.resolver, soak_extra)
         fig["soak"] = soak(args, tmp, rdns, conf, sock, spec, story_file)
     return fig
 
 
 def soak(args, tmp, rdns, conf, sock, spec, story_file):
     secs = args.soak * 60
-    log("soak: %.0f minutes" % args.soak)
+    log("soak: %g minutes" % args.soak)
     samples = []
     with Milter([rdns, "-f", "-c", conf], sock, os.path.join(tmp, "soak.log"),
                 "rdns-milter") as mm:
@@ -732,6 +769,8 @@ def soak(args, tmp, rdns, conf, sock, spec, story_file):
             stop.set()
             th.join()
         samples.append((time.monotonic() - t0, proc_status(mm.pid, "VmRSS")))
+        st = milter_stats(rdns, conf)
+    with_cache_figures(f, {}, st)
     after1 = [r for t, r in samples if t >= 60] or [r for _, r in samples]
     f["rss_after_1min_mb"] = after1[0]
     f["rss_end_mb"] = samples[-1][1]
@@ -785,10 +824,10 @@ def targets(fig):
     if "soak" in fig:
         s = fig["soak"]
         g = s["rss_end_mb"] - s["rss_after_1min_mb"]
-        out.append(("RSS growth over %.0f min soak (after minute 1)" % s["minutes"], "none",
-                    "%+.1f MB (%.1f -> %.1f, max %.1f; %d sessions)"
+        out.append(("RSS growth over %g min soak (after minute 1)" % s["minutes"], "none",
+                    "%+.1f MB (%.1f -> %.1f, max %.1f; %d sessions, %.0f%% cache hits)"
                     % (g, s["rss_after_1min_mb"], s["rss_end_mb"], s["rss_max_mb"],
-                       s["sessions"]), g <= 1.0))
+                       s["sessions"], s.get("cache_hit_pct", 0)), g <= 1.0))
     return out
 
 
