@@ -45,6 +45,7 @@ import argparse
 import datetime
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -255,7 +256,7 @@ def drive(args, sock, story_file, n=None, conc=None, seconds=None, policy=False)
         if "=" in line:
             k, v = line.split("=", 1)
             try:
-                got[k] = float(v) if "." in v or v.isdigit() else v
+                got[k] = int(v) if v.isdigit() else float(v)
             except ValueError:
                 got[k] = v
     if r.stderr.strip():
@@ -457,6 +458,11 @@ def row(f):
                f.get("cpu_ms_per_session", 0), f.get("hwm_mb", 0)))
 
 
+def slug(text):
+    """A run's name as a key: lowercase, runs of other characters as _."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
 def verdict(ok):
     return "met" if ok else "NOT met"
 
@@ -556,10 +562,10 @@ def main():
         if base_tmp:
             shutil.rmtree(base_tmp, ignore_errors=True)
 
-    notes.append("rspamd hfilter is not measured here: it runs inside rspamd (a full "
-                 "scanner with its own workers, Redis-free config and DNS stack), which "
-                 "is not practical to drive per SMTP session from this benchmark; "
-                 "scripts/compare-generic compares its hostname rules offline.")
+    notes.append("rspamd hfilter is not measured: it runs only inside a full rspamd "
+                 "scanner (its own workers, configuration and DNS resolver), which this "
+                 "benchmark does not drive per SMTP session; scripts/compare-generic "
+                 "compares its hostname rules offline.")
     text = report(args, m, mix, runs, ratios, notes)
     print(text)
     os.makedirs(args.out, exist_ok=True)
@@ -581,9 +587,9 @@ def main():
                       "dns_lookups", "cache_hits", "cache_misses", "cache_evictions",
                       "cache_hit_pct", "cache_capacity"):
                 if k in r:
-                    f.write("%s.%s=%s\n" % (r["name"].replace(" ", "_"), k, r[k]))
+                    f.write("%s.%s=%s\n" % (slug(r["name"]), k, r[k]))
         for name, target, value, ok in ratios:
-            f.write("target.%s=%s (%s) %s\n" % (name.replace(" ", "_"), value, target,
+            f.write("target.%s=%s (%s) %s\n" % (slug(name), value, target,
                                                  "" if ok is None else verdict(ok)))
         for n in notes:
             f.write("note=%s\n" % n)
