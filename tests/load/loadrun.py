@@ -6,7 +6,8 @@ NAME
 
 SYNOPSIS
     loadrun.py --milter BUILD/rdns-milter [--messages N] [--sessions C]
-               [--clients K] [--reloads R] [--kills K] [--outage SECONDS]
+               [--clients K] [--reloads R] [--bad-reloads B] [--kills K]
+               [--outage SECONDS]
                [--valgrind] [--rss-period SECONDS] [--seed S] [--keep]
 
 DESCRIPTION
@@ -31,8 +32,11 @@ DESCRIPTION
     a refusal (final); a 5xx anywhere else is an error.
 
     During the run, at fixed points of progress: R reloads (the config is
-    rewritten with another authserv_id, then SIGHUP), and K kills (SIGKILL,
-    OUTAGE seconds of no milter, then a restart). Postfix applies
+    rewritten with another authserv_id, then SIGHUP), B broken reloads (an
+    unknown key in the file, then SIGHUP: the running config must stay),
+    and K kills (SIGKILL, OUTAGE seconds of no milter, then a restart).
+    Kills come first (10-25 % of the way), so the final milter process
+    lives long enough for its RSS to be judged. Postfix applies
     milter_default_action = tempfail while the milter is gone, so mail in
     flight then is deferred (4xx) and retried, never accepted unchecked
     nor refused.
@@ -52,7 +56,8 @@ DESCRIPTION
       - no 4xx and no lost connection outside a milter outage (a reload
         costs nothing), and at least one deferral per outage (the kill
         was felt);
-      - the milter logged each reload, is alive at the end, exits 0 on
+      - the milter logged each reload and each refused broken config
+        (keeping the running one), is alive at the end, exits 0 on
         SIGTERM and logged no sanitizer report;
       - RSS, sampled every second (VmRSS; --rss-period), is flat over the
         final milter process's life: at least 6 samples, and the last
@@ -302,14 +307,17 @@ class Driver:
 class Chaos:
     """Reloads and kill/restarts at fixed fractions of progress."""
 
-    def __init__(self, milter, reloads, kills, outage):
+    def __init__(self, milter, reloads, kills, outage, bad_reloads=0):
         self.milter = milter
         self.outage = outage
         self.plan = sorted([(0.10 + 0.15 * i / max(1, kills - 1) if kills > 1 else 0.15, "kill")
                             for i in range(kills)]
                            + [(0.35 + 0.55 * (i + 0.5) / reloads, "reload")
-                              for i in range(reloads)])
+                              for i in range(reloads)]
+                           + [(0.30 + 0.6 * i / max(1, bad_reloads), "bad_reload")
+                              for i in range(bad_reloads)])
         self.reloads = 0
+        self.bad_reloads = 0
         self.restarts = 0
         self.outages = []               # (killed at, ready again at)
         self.reload_times = []
@@ -325,6 +333,8 @@ class Chaos:
                 await asyncio.sleep(0.05)
             if what == "reload":
                 self.reload()
+            elif what == "bad_reload":
+                self.bad_reload()
             else:
                 await loop.run_in_executor(None, self.kill_restart)
 
@@ -344,6 +354,18 @@ class Chaos:
         self.milter.proc.send_signal(signal.SIGHUP)
         self.reload_times.append(time.monotonic())
         self.reloads += 1
+
+    def bad_reload(self):
+        """A config with an unknown key: the milter must log it and keep
+        the running config (the next reload or restart writes a good one)."""
+        m = self.milter
+        tmp = m.conf + ".new"
+        with open(tmp, "w") as f:
+            f.write(to_yaml(m.settings) + "no_such_key: 1\n")
+        os.replace(tmp, m.conf)
+        m.proc.send_signal(signal.SIGHUP)
+        self.reload_times.append(time.monotonic())
+        self.bad_reloads += 1
 
     def kill_restart(self):
         m = self.milter
@@ -506,7 +528,7 @@ def wait_sink(world, want, timeout):
     return False
 
 
-def check(args, world, chaos, batches, stats, sampler, run, t_run, problems):
+def check(args, world, chaos, batches, stats, sampler, run, t0, t_run, problems):
     msgs = [m for b in batches for m in b]
     fig = collections.OrderedDict()
     by_final = collections.Counter(m.final for m in msgs)
@@ -546,6 +568,7 @@ def check(args, world, chaos, batches, stats, sampler, run, t_run, problems):
     fig["duration_s"] = round(t_run, 2)
     fig["msgs_per_s"] = round(len(msgs) / t_run, 1) if t_run > 0 else 0
     fig["reloads"] = chaos.reloads
+    fig["broken_reloads"] = chaos.bad_reloads
     fig["restarts"] = chaos.restarts
 
     if fig["lost"] or by_final.get("gave_up") or by_final.get("error") or by_final.get(None):
@@ -628,7 +651,7 @@ def check(args, world, chaos, batches, stats, sampler, run, t_run, problems):
                         "e.g. %s" % (len(stray), len(near), [d[2] for d in stray[:5]]))
     for killed, ready in chaos.outages:
         if not any(killed <= d[0] for d in stats.deferrals if d[1] <= ready + 0.2):
-            problems.append("the kill at %.1f s was not felt by any session" % (killed - t_run))
+            problems.append("the kill at %.1f s was not felt by any session" % (killed - t0))
     fig["outages_s"] = [round(r - k, 2) for k, r in chaos.outages]
 
     # The milter's own account.
@@ -640,6 +663,10 @@ def check(args, world, chaos, batches, stats, sampler, run, t_run, problems):
     logged = text.count("configuration reloaded")
     if logged != chaos.reloads:
         problems.append("milter logged %d reloads, %d sent" % (logged, chaos.reloads))
+    kept = text.count("keeping the running configuration")
+    if kept != chaos.bad_reloads:
+        problems.append("milter logged %d refused reloads, %d broken configs sent"
+                        % (kept, chaos.bad_reloads))
     if "Sanitizer" in text or "runtime error:" in text:
         problems.append("sanitizer report in the milter log:\n%s" % text[-3000:])
     if not world.milter.alive():
@@ -711,6 +738,7 @@ def main():
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--clients", type=int, default=200)
     p.add_argument("--reloads", type=int, default=1)
+    p.add_argument("--bad-reloads", type=int, default=0)
     p.add_argument("--kills", type=int, default=1)
     p.add_argument("--outage", type=float, default=1.0)
     p.add_argument("--valgrind", action="store_true")
@@ -736,7 +764,7 @@ def main():
         raise
     print("world up in %.1f s: %s" % (time.monotonic() - t_setup, world.dir), flush=True)
     stats = Stats()
-    chaos = Chaos(world.milter, args.reloads, args.kills, args.outage)
+    chaos = Chaos(world.milter, args.reloads, args.kills, args.outage, args.bad_reloads)
     sampler = RssSampler(world.milter, args.rss_period)
     fig = None
     try:
@@ -745,7 +773,7 @@ def main():
         t0 = time.monotonic()
         asyncio.run(driver.run_all(chaos))
         t_run = time.monotonic() - t0
-        fig = check(args, world, chaos, batches, stats, sampler, run, t_run, problems)
+        fig = check(args, world, chaos, batches, stats, sampler, run, t0, t_run, problems)
         sampler.stop()
         fig["rss_timeline_s_kb"] = rss_timeline(sampler.samples, t0,
                                                  max(1, int(t_run / 8)))
