@@ -9,7 +9,7 @@
  *   so neither a silent nor a chatty client can hold it; the milter's own
  *   sessions never wait for it.
  *
- *   The socket is made after privileges are dropped, so it belongs to the
+ *   The socket is made as root, like the milter socket, and given to the
  *   daemon's user; mode 0660 lets that user, its group and root ask. The
  *   counters are not secret, but nobody else needs them, and a socket
  *   others may write to is one more thing to reason about.
@@ -48,6 +48,7 @@
 #define CONTROL_MODE 0660
 
 struct rdns_control {
+    bool running;                   /* tid is a thread to join */
     pthread_t tid;
     int listen_fd;                  /* -1: no socket */
     int stop[2];                    /* stop[1] written once at stop */
@@ -116,7 +117,7 @@ bool rdns_control_path(const rdns_config *cfg, const char *milter_spec, char *bu
 
 /* ---- the daemon's side ---- */
 
-static int control_listen(rdns_control *c, const char *path)
+static int control_listen(rdns_control *c, const char *path, uid_t uid, gid_t gid)
 {
     struct sockaddr_un sa;
     struct stat st;
@@ -153,6 +154,8 @@ static int control_listen(rdns_control *c, const char *path)
     }
     if (chmod(path, CONTROL_MODE) != 0)
         rdns_log_warn("chmod %s: %s", path, strerror(errno));
+    if (uid != (uid_t)-1 && chown(path, uid, gid) != 0)
+        rdns_log_warn("chown %s: %s", path, strerror(errno));
     c->dev = st.st_dev;
     c->ino = st.st_ino;
     snprintf(c->path, sizeof(c->path), "%s", path);
@@ -280,7 +283,7 @@ static void *control_thread(void *arg)
     return NULL;
 }
 
-rdns_control *rdns_control_start(const char *path, unsigned interval)
+rdns_control *rdns_control_open(const char *path, unsigned interval, uid_t uid, gid_t gid)
 {
     rdns_control *c;
 
@@ -297,16 +300,21 @@ rdns_control *rdns_control_start(const char *path, unsigned interval)
     fcntl(c->stop[0], F_SETFD, FD_CLOEXEC);
     fcntl(c->stop[1], F_SETFD, FD_CLOEXEC);
     if (path != NULL && path[0] != '\0')
-        c->listen_fd = control_listen(c, path);
+        c->listen_fd = control_listen(c, path, uid, gid);
+    return c;
+}
+
+void rdns_control_start(rdns_control *c)
+{
+    if (c == NULL)
+        return;
     if (pthread_create(&c->tid, NULL, control_thread, c) != 0) {
-        rdns_log_warn("cannot start the statistics thread");
-        c->tid = pthread_self();    /* marks "no thread" for stop */
-        rdns_control_stop(c);
-        return NULL;
+        rdns_log_warn("cannot start the statistics thread: no -S, no periodic statistics");
+        return;
     }
+    c->running = true;
     if (c->listen_fd >= 0)
         rdns_log_info("statistics on %s (rdns-milter -S)", c->path);
-    return c;
 }
 
 void rdns_control_stop(rdns_control *c)
@@ -315,7 +323,7 @@ void rdns_control_stop(rdns_control *c)
 
     if (c == NULL)
         return;
-    if (!pthread_equal(c->tid, pthread_self())) {
+    if (c->running) {
         if (write(c->stop[1], "x", 1) != 1)
             rdns_log_warn("statistics thread: cannot signal stop: %s", strerror(errno));
         pthread_join(c->tid, NULL);
@@ -387,7 +395,12 @@ int rdns_control_query(const char *path)
     }
     control_set_timeouts(fd, CONTROL_CLIENT_TIMEOUT_MS);
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-        fprintf(stderr, "rdns-milter: no daemon answers on %s: %s\n", path, strerror(errno));
+        if (errno == EACCES)
+            fprintf(stderr, "rdns-milter: %s: %s (only root, the daemon's user and its "
+                            "group may ask)\n", path, strerror(errno));
+        else
+            fprintf(stderr, "rdns-milter: no daemon answers on %s: %s\n", path,
+                    strerror(errno));
         close(fd);
         return 1;
     }

@@ -13,6 +13,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "config.h"
 
@@ -30,15 +31,20 @@ bool rdns_control_path(const rdns_config *cfg, const char *milter_spec, char *bu
 /* Seconds between two "stats:" log lines; 0: never. */
 unsigned rdns_control_interval(const rdns_config *cfg);
 
-/* Starts the statistics thread: it serves path (NULL or "": no socket)
- * and logs the counters every interval seconds (0: never). Call with the
- * signals the main thread takes blocked, after privileges are dropped (the
- * socket belongs to the daemon's user, mode 0660). A socket that cannot be
- * made is logged and left out; the thread runs anyway. NULL when there is
+/* Makes the control socket path (NULL or "": none), mode 0660, owned by
+ * uid:gid when uid is not (uid_t)-1: call it as root, like the milter
+ * socket, before privileges are dropped. A socket that cannot be made is
+ * logged and left out (the counters still reach the log). interval:
+ * seconds between two "stats:" log lines, 0 never. NULL when there is
  * nothing to do. */
-rdns_control *rdns_control_start(const char *path, unsigned interval);
+rdns_control *rdns_control_open(const char *path, unsigned interval, uid_t uid, gid_t gid);
 
-/* Stops the thread, removes the socket, frees c (NULL: nothing). */
+/* Starts the statistics thread of c (NULL: nothing). Call with the
+ * signals the main thread takes blocked. */
+void rdns_control_start(rdns_control *c);
+
+/* Stops the thread if it runs, removes the socket, frees c (NULL:
+ * nothing). */
 void rdns_control_stop(rdns_control *c);
 
 /* rdns-milter -S: asks the daemon on path and prints its answer on

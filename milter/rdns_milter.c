@@ -416,15 +416,13 @@ static void main_reload(const main_opts *o, const char *running_socket)
 }
 
 /* Waits for signals and for libmilter's end; returns smfi_main's result.
- * ctl_path ("": none) and interval are for the statistics thread. */
-static int main_run(const main_opts *o, const char *socket_spec, const char *ctl_path,
-                    unsigned interval)
+ * ctl (may be NULL): the statistics thread to run alongside. */
+static int main_run(const main_opts *o, const char *socket_spec, rdns_control *ctl)
 {
     pthread_t tid;
     sigset_t block, old;
     int result = MI_FAILURE;
     bool stopping = false;
-    rdns_control *ctl;
 
     /* The milter thread and all it starts block the signals; only this
      * thread takes them (see DESCRIPTION). */
@@ -434,10 +432,9 @@ static int main_run(const main_opts *o, const char *socket_spec, const char *ctl
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &block, &old);
-    ctl = rdns_control_start(ctl_path, interval);
+    rdns_control_start(ctl);
     if (pthread_create(&tid, NULL, main_milter_thread, &result) != 0) {
         rdns_log_err("cannot start the milter thread");
-        rdns_control_stop(ctl);
         return MI_FAILURE;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -461,7 +458,6 @@ static int main_run(const main_opts *o, const char *socket_spec, const char *ctl
         }
     }
     pthread_join(tid, NULL);
-    rdns_control_stop(ctl);
     return result;
 }
 
@@ -495,7 +491,7 @@ int main(int argc, char **argv)
     char err[1024], spec[MAIN_SOCKET_MAX], pid_file[MAIN_SOCKET_MAX], ctl[MAIN_SOCKET_MAX];
     struct smfiDesc desc = rdns_callbacks_desc();
     main_ids ids;
-    unsigned interval;
+    rdns_control *ctl_sock = NULL;
     int result;
 
     main_parse(argc, argv, &o);
@@ -523,7 +519,6 @@ int main(int argc, char **argv)
     /* Kept: after a reload the engine that named it may be gone. */
     snprintf(pid_file, sizeof(pid_file), "%s", cfg->pid_file ? cfg->pid_file : "");
     rdns_control_path(cfg, spec, ctl, sizeof(ctl));
-    interval = rdns_control_interval(cfg);
     rdns_log_open("rdns-milter", o.foreground, cfg->syslog_facility);
 
     if (!main_lookup_ids(cfg, &ids) || smfi_register(desc) != MI_SUCCESS
@@ -532,11 +527,15 @@ int main(int argc, char **argv)
         rdns_engine_unref(engine);
         return 1;
     }
-    if (!o.foreground && !main_daemonize())
-        return 1;
     main_make_rundir(ctl[0] ? ctl : NULL, ids.uid, ids.gid);
+    ctl_sock = rdns_control_open(ctl, rdns_control_interval(cfg), ids.uid, ids.gid);
+    if (!o.foreground && !main_daemonize()) {
+        rdns_control_stop(ctl_sock);
+        return 1;
+    }
     if (!main_write_pid(pid_file, &ids) || !main_drop_privileges(&ids, cfg->user)
         || !main_signals()) {
+        rdns_control_stop(ctl_sock);
         rdns_engine_unref(engine);
         return 1;
     }
@@ -545,7 +544,8 @@ int main(int argc, char **argv)
     rdns_log_info("rdns-milter %s listening on %s (config %s)", RDNS_VERSION, spec,
                   path ? path : "defaults");
 
-    result = main_run(&o, spec, ctl, interval);
+    result = main_run(&o, spec, ctl_sock);
+    rdns_control_stop(ctl_sock);
     rdns_stats_log();               /* the last word on this run */
 
     {

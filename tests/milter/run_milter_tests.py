@@ -497,6 +497,8 @@ def builtin_reply_text(args, ns):
 #   4 trusted_networks client: accepted at connect, not scored
 #   5 whitelisted address: accepted, no DNS           iprev none
 #   6 no client address: accepted                     iprev none
+#   7 its PTR lookup fails (SERVFAIL), HELO localhost: 3 certain and up to
+#     6 more, so RCPT gets a 451                      iprev=temperror
 STATS_SCRIPT = """
 dofile(os.getenv("MILTER_TESTDIR") .. "/common.lua")
 
@@ -544,20 +546,28 @@ step(conn, "mailfrom", SMFIR_CONTINUE, "<a@good.milter.test>")
 step(conn, "rcptto", SMFIR_CONTINUE, "<user@example.milter.test>")
 check(mt.eom(conn) == nil, "eom 6")
 mt.disconnect(conn)
+
+conn = open_conn()
+step(conn, "conninfo", SMFIR_CONTINUE, "unknown", "203.0.113.77")
+step(conn, "helo", SMFIR_CONTINUE, "localhost")
+step(conn, "mailfrom", SMFIR_CONTINUE, "<a@good.milter.test>")
+step(conn, "rcptto", SMFIR_REPLYCODE, "<user@example.milter.test>")
+mt.disconnect(conn)
 """
 
 STATS_EXPECT = {
-    "connections": 6, "active": 0, "trusted": 1, "messages": 5, "authenticated": 1,
+    "connections": 7, "active": 0, "trusted": 1, "messages": 6, "authenticated": 1,
     "whitelisted": 1,
-    "accept": 4, "reject": 1, "tempfail": 0, "never_reject": 1,
+    "accept": 4, "reject": 1, "tempfail": 1, "never_reject": 1,
     "reject_connect": 0, "reject_helo": 0, "reject_mail": 0, "reject_rcpt": 1,
-    "tempfail_connect": 0, "tempfail_helo": 0, "tempfail_mail": 0, "tempfail_rcpt": 0,
-    "iprev_pass": 1, "iprev_fail": 0, "iprev_permerror": 2, "iprev_temperror": 0,
-    "iprev_none": 2, "dns_temperror_sessions": 0,
-    # session 2: its refusal, its rescue and its accepted message
-    "hit_ptr_none": 3, "hit_helo_not_fqdn": 3, "hit_fcrdns_fail": 0, "hit_ptr_generic": 0,
+    "tempfail_connect": 0, "tempfail_helo": 0, "tempfail_mail": 0, "tempfail_rcpt": 1,
+    "iprev_pass": 1, "iprev_fail": 0, "iprev_permerror": 2, "iprev_temperror": 1,
+    "iprev_none": 2, "dns_temperror_sessions": 1,
+    # session 2: its refusal, its rescue and its accepted message; session 7
+    "hit_ptr_none": 3, "hit_helo_not_fqdn": 4, "hit_fcrdns_fail": 0, "hit_ptr_generic": 0,
     "hit_helo_literal_mismatch": 0, "hit_helo_unresolvable": 0, "hit_helo_ptr_mismatch": 0,
-    "hit_from_not_fqdn": 0, "hit_from_domain_invalid": 0, "hit_dns_temperror": 0,
+    # session 7: its 451
+    "hit_from_not_fqdn": 0, "hit_from_domain_invalid": 0, "hit_dns_temperror": 1,
 }
 STATS_NAMES = ["uptime", "connections", "active", "trusted", "messages", "authenticated",
                "whitelisted", "accept", "reject", "tempfail", "never_reject",
@@ -602,6 +612,12 @@ def stats_check_dns(got, where):
 
 
 def builtin_stats(args, ns):
+    with dnsfixture.FaultDNS(upstream=ns.resolver,
+                             rules=[(r"^77\.113\.0\.203\.in-addr\.arpa$", "servfail")]) as fault:
+        stats_session(args, fault)
+
+
+def stats_session(args, ns):
     work = tempfile.mkdtemp(prefix="rdns-milter-t-")
     try:
         cfg = base_config(ns.resolver, work)
@@ -650,7 +666,7 @@ def builtin_stats(args, ns):
             while True:
                 r = stats_query(args, conf, m.spec)
                 got = dict(stats_parse(r.stdout))
-                if r.returncode == 0 and got.get("connections") == "6" and got["active"] == "0":
+                if r.returncode == 0 and got.get("connections") == "7" and got["active"] == "0":
                     break
                 if time.monotonic() > deadline:
                     raise Fail("sessions never all closed: %r %r" % (r.stdout, r.stderr))
@@ -682,15 +698,16 @@ def builtin_stats(args, ns):
             if "stats:" in m.read_log():
                 raise Fail("stats logged before SIGUSR1:\n" + m.read_log())
             m.proc.send_signal(signal.SIGUSR1)
-            wait_log(m, r"^rdns-milter\[\d+\]: stats: uptime=\d+ connections=6 active=0 "
-                        r"trusted=1 messages=5 authenticated=1 whitelisted=1$")
-            wait_log(m, r"stats: accept=4 reject=1 tempfail=0 never_reject=1 "
-                        r"reject_connect=0 reject_helo=0 reject_mail=0 reject_rcpt=1 ")
+            wait_log(m, r"^rdns-milter\[\d+\]: stats: uptime=\d+ connections=7 active=0 "
+                        r"trusted=1 messages=6 authenticated=1 whitelisted=1$")
+            wait_log(m, r"stats: accept=4 reject=1 tempfail=1 never_reject=1 "
+                        r"reject_connect=0 reject_helo=0 reject_mail=0 reject_rcpt=1 "
+                        r"tempfail_connect=0 tempfail_helo=0 tempfail_mail=0 tempfail_rcpt=1$")
             wait_log(m, r"stats: iprev_pass=1 iprev_fail=0 iprev_permerror=2 "
-                        r"iprev_temperror=0 iprev_none=2$")
+                        r"iprev_temperror=1 iprev_none=2$")
             wait_log(m, r"stats: hit_ptr_none=3 hit_fcrdns_fail=0 hit_ptr_generic=0 "
-                        r"hit_helo_not_fqdn=3 ")
-            wait_log(m, r"stats: dns_lookups=\d+ dns_temperror_sessions=0 cache_hits=\d+ "
+                        r"hit_helo_not_fqdn=4 .* hit_dns_temperror=1$")
+            wait_log(m, r"stats: dns_lookups=\d+ dns_temperror_sessions=1 cache_hits=\d+ "
                         r"cache_misses=\d+ cache_hit_rate=\d+\.\d% ")
             if m.proc.poll() is not None:
                 raise Fail("SIGUSR1 stopped the daemon")
@@ -698,7 +715,7 @@ def builtin_stats(args, ns):
                 raise Fail("one SIGUSR1, one stats report:\n" + m.read_log())
             m.stop()
             # The last word at stop, and the control socket is gone.
-            if len(re.findall(r"stats: uptime=\d+ connections=6 ", m.read_log())) != 2:
+            if len(re.findall(r"stats: uptime=\d+ connections=7 ", m.read_log())) != 2:
                 raise Fail("no stats at stop:\n" + m.read_log()[-2000:])
             if os.path.exists(ctl):
                 raise Fail("control socket %s left behind" % ctl)
