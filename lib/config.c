@@ -61,6 +61,7 @@ typedef enum config_kind {
     CK_WEIGHT,      /* weights[check named after "weights."], min..max */
     CK_STAGE,       /* rdns_stage */
     CK_MODE,        /* unsigned, octal digits */
+    CK_BOOL,        /* bool: true or false */
     CK_STRING,      /* char *, up to maxlen bytes; min 1 = may be empty */
     CK_LIST         /* rdns_strlist, up to max items of maxlen bytes */
 } config_kind;
@@ -116,6 +117,8 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
     X("dns.cache_size", CK_INT, dns_cache_size, 0, 10000000, 0, NULL) \
     X("dns.cache_max_ttl", CK_INT, dns_cache_max_ttl, 1, 604800, 0, NULL) \
     X("dns.cache_min_ttl", CK_INT, dns_cache_min_ttl, 0, 86400, 0, NULL) \
+    X("dns.prefetch", CK_BOOL, dns_prefetch, 0, 0, 0, NULL) \
+    X("dns.workers", CK_INT, dns_workers, 1, 1024, 0, NULL) \
     X("generic.patterns", CK_LIST, generic_patterns, 0, CONFIG_LIST_MAX, 1024, \
       config_check_regex) \
     X("generic.not_generic", CK_LIST, not_generic, 0, CONFIG_LIST_MAX, 1024, \
@@ -194,6 +197,8 @@ rdns_config *rdns_config_default(void)
     c->dns_cache_size = 20000;
     c->dns_cache_max_ttl = 3600;
     c->dns_cache_min_ttl = 0;
+    c->dns_prefetch = true;
+    c->dns_workers = 32;
     rdns_strlist_add(&c->trusted_networks, "127.0.0.0/8");
     rdns_strlist_add(&c->trusted_networks, "::1/128");
     rdns_strlist_add(&c->never_reject, "postmaster");
@@ -802,6 +807,29 @@ static bool config_set_stage(config_ctx *x, const config_key *k, const yaml_node
                         config_quote(config_scalar(v), q, 40));
 }
 
+/* YAML 1.2 core schema booleans only: "yes" and "on" are strings there,
+ * and a key that silently reads "no" as true helps nobody. */
+static bool config_set_bool(config_ctx *x, const config_key *k, const yaml_node_t *v,
+                            void *field)
+{
+    char q[80];
+    const char *t;
+
+    if (!config_expect_scalar(x, k, v))
+        return false;
+    t = config_scalar(v);
+    if (strcmp(t, "true") == 0 || strcmp(t, "True") == 0 || strcmp(t, "TRUE") == 0) {
+        *(bool *)field = true;
+        return true;
+    }
+    if (strcmp(t, "false") == 0 || strcmp(t, "False") == 0 || strcmp(t, "FALSE") == 0) {
+        *(bool *)field = false;
+        return true;
+    }
+    return config_error(x, config_line(v), "%s: expected true or false, got \"%s\"", k->key,
+                        config_quote(t, q, 40));
+}
+
 static bool config_set_mode(config_ctx *x, const config_key *k, const yaml_node_t *v,
                             void *field)
 {
@@ -901,6 +929,8 @@ static bool config_set(config_ctx *x, const config_key *k, const yaml_node_t *v)
         return config_set_stage(x, k, v, field);
     case CK_MODE:
         return config_set_mode(x, k, v, field);
+    case CK_BOOL:
+        return config_set_bool(x, k, v, field);
     case CK_STRING:
         return config_set_string(x, k, v, field);
     case CK_LIST:

@@ -49,6 +49,9 @@ typedef struct rdns_config {
     int dns_cache_size;             /* dns.cache_size: entries; 0 = no cache */
     int dns_cache_max_ttl;          /* dns.cache_max_ttl: seconds */
     int dns_cache_min_ttl;          /* dns.cache_min_ttl: seconds */
+    bool dns_prefetch;              /* dns.prefetch: start lookups as soon
+                                       as their input is known */
+    int dns_workers;                /* dns.workers: threads doing them */
 
     /* generic: */
     rdns_strlist generic_patterns;  /* generic.patterns: PCRE2 */

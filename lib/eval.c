@@ -45,7 +45,6 @@
 #define EVAL_HELO_TEXT 128          /* sanitised HELO kept for logs */
 #define EVAL_TEXT 600               /* detail and fix lines */
 #define EVAL_INPUT_MAX 1024         /* HELO or MAIL FROM bytes kept */
-#define EVAL_WORKERS 32             /* threads running stages, per engine */
 
 struct rdns_engine {
     atomic_int refs;
@@ -104,11 +103,14 @@ rdns_engine *rdns_engine_create(rdns_config *cfg, char *err, size_t errlen)
         .timeout_ms = cfg->dns_timeout_ms,
         .retries = cfg->dns_retries,
         .max_cname_depth = cfg->max_cname_depth,
+        .cache_size = cfg->dns_cache_size > 0 ? cfg->dns_cache_size : -1,  /* 0: off */
+        .cache_max_ttl = cfg->dns_cache_max_ttl,
+        .cache_min_ttl = cfg->dns_cache_min_ttl,
     };
 
     atomic_init(&e->refs, 1);
     e->cfg = cfg;
-    e->prefetch = true;
+    e->prefetch = cfg->dns_prefetch;
     pthread_mutex_init(&e->workers_mu, NULL);
     if ((e->dns = rdns_dns_create(&opts, err, errlen)) == NULL
         || (e->generic = rdns_generic_create(&cfg->generic_patterns, &cfg->not_generic,
@@ -175,7 +177,7 @@ static rdns_workers *engine_workers(rdns_engine *e)
 
     pthread_mutex_lock(&e->workers_mu);
     if (e->workers == NULL)
-        e->workers = rdns_workers_create(EVAL_WORKERS);
+        e->workers = rdns_workers_create((unsigned)e->cfg->dns_workers);
     w = e->workers;
     pthread_mutex_unlock(&e->workers_mu);
     return w;

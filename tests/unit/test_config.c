@@ -71,6 +71,11 @@ static bool config_equal(const rdns_config *a, const rdns_config *b)
     SAME(a->dns_budget_ms == b->dns_budget_ms, "dns.budget_ms");
     SAME(a->max_ptr_names == b->max_ptr_names, "dns.max_ptr_names");
     SAME(a->max_cname_depth == b->max_cname_depth, "dns.max_cname_depth");
+    SAME(a->dns_cache_size == b->dns_cache_size, "dns.cache_size");
+    SAME(a->dns_cache_max_ttl == b->dns_cache_max_ttl, "dns.cache_max_ttl");
+    SAME(a->dns_cache_min_ttl == b->dns_cache_min_ttl, "dns.cache_min_ttl");
+    SAME(a->dns_prefetch == b->dns_prefetch, "dns.prefetch");
+    SAME(a->dns_workers == b->dns_workers, "dns.workers");
     SAME(list_equal(&a->generic_patterns, &b->generic_patterns), "generic.patterns");
     SAME(list_equal(&a->not_generic, &b->not_generic), "generic.not_generic");
     SAME(list_equal(&a->whitelist, &b->whitelist), "whitelist");
@@ -179,6 +184,8 @@ static const char full_text[] =
     "  budget_ms: 3000\n"
     "  max_ptr_names: 64\n"
     "  max_cname_depth: 0\n"
+    "  prefetch: false\n"
+    "  workers: 7\n"
     "generic:\n"
     "  patterns:\n"
     "    - '^dyn-\\d+\\.'\n"
@@ -238,6 +245,8 @@ static void test_full(void)
     CHECK(c->dns_budget_ms == 3000);
     CHECK(c->max_ptr_names == 64);
     CHECK(c->max_cname_depth == 0);
+    CHECK(c->dns_prefetch == false);
+    CHECK(c->dns_workers == 7);
     CHECK(list_is(&c->generic_patterns, patterns));
     CHECK(list_is(&c->not_generic, notgen));
     CHECK(list_is(&c->whitelist, wl));
@@ -359,6 +368,11 @@ static const error_case errors[] = {
     {"generic:\n  pattern: []\n", 2, "(did you mean \"generic.patterns\"?)"},
     {"completely_else: 1\n", 1, "unknown key \"completely_else\""},
     {"[a]: 1\n", 1, "a key must be a plain name, got a list"},
+    /* booleans are true or false, not yes/no/1 */
+    {"dns:\n  prefetch: yes\n", 2, "dns.prefetch: expected true or false, got \"yes\""},
+    {"dns:\n  prefetch: 1\n", 2, "dns.prefetch: expected true or false, got \"1\""},
+    {"dns:\n  prefetch: [true]\n", 2, "dns.prefetch"},
+    {"dns:\n  workers: 0\n", 2, "dns.workers: expected an integer from 1 to 1024"},
     /* duplicates */
     {"threshold: 7\n\nthreshold: 8\n", 3, "duplicate key \"threshold\" (first at line 1)"},
     {"dns:\n  retries: 1\n  retries: 2\n", 3, "duplicate key \"dns.retries\" (first at line 2)"},
@@ -670,7 +684,7 @@ static void test_keys(void)
     for (; keys[n] != NULL; n++)
         for (size_t j = 0; j < n; j++)
             CHECK(strcmp(keys[n], keys[j]) != 0);
-    CHECK(n == 22 + RDNS_CHECK_COUNT);
+    CHECK(n == 27 + RDNS_CHECK_COUNT);
     for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
         char want[64], text[128], err[512];
         bool found = false;
@@ -700,6 +714,7 @@ static void test_keys(void)
             {"milter.socket", "inet:1"}, {"milter.socket_mode", "0600"},
             {"milter.user", "nobody"}, {"milter.group", "nogroup"},
             {"milter.pid_file", "/x.pid"}, {"milter.syslog_facility", "daemon"},
+            {"dns.prefetch", "false"}, {"dns.workers", "4"},
         };
         const char *dot = strchr(keys[i], '.');
         const char *value = "1";

@@ -96,6 +96,10 @@ static void test_numeric_defaults(const char *page)
         {"dns.budget_ms", d->dns_budget_ms},
         {"dns.max_ptr_names", d->max_ptr_names},
         {"dns.max_cname_depth", d->max_cname_depth},
+        {"dns.cache_size", d->dns_cache_size},
+        {"dns.cache_max_ttl", d->dns_cache_max_ttl},
+        {"dns.cache_min_ttl", d->dns_cache_min_ttl},
+        {"dns.workers", d->dns_workers},
     };
 
     for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
