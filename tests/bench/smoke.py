@@ -82,12 +82,10 @@ def main():
                 if not float(got.get(k, "0")) > 0:
                     failures.append("%s missing or zero" % k)
     finally:
-        milter.terminate()
-        try:
-            milter.wait(10)
-        except subprocess.TimeoutExpired:
-            milter.kill()
-            milter.wait()
+        # nothing to flush in a no-op, and libmilter takes ~5 s to act on
+        # SIGTERM: SIGKILL keeps the suite fast
+        milter.kill()
+        milter.wait()
         shutil.rmtree(tmp, ignore_errors=True)
     for f in failures:
         print("FAIL: " + f)
