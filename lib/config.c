@@ -89,6 +89,7 @@ static bool config_check_authserv(const char *v, char *why, size_t whylen);
 static bool config_check_socket(const char *v, char *why, size_t whylen);
 static bool config_check_account(const char *v, char *why, size_t whylen);
 static bool config_check_abspath(const char *v, char *why, size_t whylen);
+static bool config_check_control(const char *v, char *why, size_t whylen);
 static bool config_check_facility(const char *v, char *why, size_t whylen);
 
 /* The one table of keys. Adding a key here makes it parsed, listed by
@@ -134,7 +135,9 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
     X("milter.user", CK_STRING, user, 1, 0, 32, config_check_account) \
     X("milter.group", CK_STRING, group, 1, 0, 32, config_check_account) \
     X("milter.pid_file", CK_STRING, pid_file, 1, 0, 1024, config_check_abspath) \
-    X("milter.syslog_facility", CK_STRING, syslog_facility, 0, 0, 16, config_check_facility)
+    X("milter.syslog_facility", CK_STRING, syslog_facility, 0, 0, 16, config_check_facility) \
+    X("milter.stats_interval", CK_INT, stats_interval, 0, 604800, 0, NULL) \
+    X("milter.control_socket", CK_STRING, control_socket, 1, 0, 107, config_check_control)
 
 /* A new check needs its weights.<name> line above. */
 _Static_assert(RDNS_CHECK_COUNT == 10, "add weights.<check> to CONFIG_KEYS");
@@ -209,6 +212,8 @@ rdns_config *rdns_config_default(void)
     c->user = rdns_strdup("");
     c->group = rdns_strdup("");
     c->pid_file = rdns_strdup("");
+    c->stats_interval = 3600;
+    c->control_socket = rdns_strdup("");
     c->syslog_facility = rdns_strdup("mail");
     return c;
 }
@@ -231,6 +236,7 @@ void rdns_config_free(rdns_config *c)
     free(c->user);
     free(c->group);
     free(c->pid_file);
+    free(c->control_socket);
     free(c->syslog_facility);
     free(c);
 }
@@ -623,6 +629,18 @@ static bool config_check_abspath(const char *v, char *why, size_t whylen)
 {
     if (*v != '\0' && (v[0] != '/' || !config_printable(v))) {
         snprintf(why, whylen, "'%s': expected an absolute path", v);
+        return false;
+    }
+    return true;
+}
+
+/* "" (next to the milter socket), "none", or an absolute path. */
+static bool config_check_control(const char *v, char *why, size_t whylen)
+{
+    if (strcmp(v, "none") == 0)
+        return true;
+    if (*v != '\0' && (v[0] != '/' || !config_printable(v))) {
+        snprintf(why, whylen, "'%s': expected an absolute path, \"\" or \"none\"", v);
         return false;
     }
     return true;

@@ -72,6 +72,10 @@ typedef struct rdns_config {
     char *group;                    /* milter.group */
     char *pid_file;                 /* milter.pid_file; "" = none */
     char *syslog_facility;          /* milter.syslog_facility */
+    int stats_interval;             /* milter.stats_interval: seconds
+                                       between stats log lines; 0 = none */
+    char *control_socket;           /* milter.control_socket: "" = next to
+                                       the milter socket, "none", or path */
 } rdns_config;
 
 /* The compiled-in defaults. Never NULL; free with rdns_config_free. */

@@ -60,30 +60,15 @@ struct rdns_control {
 
 /* ---- where and how often (the config keys, once they exist) ---- */
 
-/* milter.control_socket: "" derived, "none" no socket, else a path.
- * TODO(config): return cfg->control_socket once the key exists. */
+/* milter.control_socket: "" derived, "none" no socket, else a path. */
 static const char *control_configured(const rdns_config *cfg)
 {
-    (void)cfg;
-    return "";
+    return cfg->control_socket ? cfg->control_socket : "";
 }
 
 unsigned rdns_control_interval(const rdns_config *cfg)
 {
-    /* TODO(config): return cfg->stats_interval once milter.stats_interval
-     * exists; until then the environment says, for the tests. */
-    const char *v = getenv("RDNS_MILTER_STATS_INTERVAL");
-    char *end;
-    unsigned long n;
-
-    (void)cfg;
-    if (v == NULL || *v == '\0')
-        return 0;
-    errno = 0;
-    n = strtoul(v, &end, 10);
-    if (errno != 0 || *end != '\0' || n > 7 * 86400)
-        return 0;
-    return (unsigned)n;
+    return cfg->stats_interval > 0 ? (unsigned)cfg->stats_interval : 0;
 }
 
 bool rdns_control_path(const rdns_config *cfg, const char *milter_spec, char *buf, size_t len)

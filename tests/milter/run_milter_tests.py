@@ -641,7 +641,6 @@ def stats_session(args, ns):
             raise Fail("-S for inet: rc %d stdout %r stderr %r" % (r.returncode, r.stdout,
                                                                     r.stderr))
 
-        os.environ.pop("RDNS_MILTER_STATS_INTERVAL", None)
         m = Milter(args.milter, conf, work).start()
         try:
             wait_log(m, "statistics on " + re.escape(ctl))
@@ -738,13 +737,10 @@ def builtin_stats_interval(args, ns):
     work = tempfile.mkdtemp(prefix="rdns-milter-t-")
     try:
         conf = os.path.join(work, "rdns-milter.yaml")
-        write_config(conf, base_config(ns.resolver, work))
-        # TODO(config): "milter.stats_interval: 1" in the config once the key exists.
-        os.environ["RDNS_MILTER_STATS_INTERVAL"] = "1"
-        try:
-            m = Milter(args.milter, conf, work).start()
-        finally:
-            del os.environ["RDNS_MILTER_STATS_INTERVAL"]
+        cfg = base_config(ns.resolver, work)
+        cfg["milter"] += "  stats_interval: 1\n"
+        write_config(conf, cfg)
+        m = Milter(args.milter, conf, work).start()
         try:
             t0 = time.monotonic()
             while len(re.findall(r"stats: uptime=\d+ connections=0 ", m.read_log())) < 2:

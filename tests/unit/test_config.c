@@ -76,6 +76,8 @@ static bool config_equal(const rdns_config *a, const rdns_config *b)
     SAME(a->dns_cache_min_ttl == b->dns_cache_min_ttl, "dns.cache_min_ttl");
     SAME(a->dns_prefetch == b->dns_prefetch, "dns.prefetch");
     SAME(a->dns_workers == b->dns_workers, "dns.workers");
+    SAME(a->stats_interval == b->stats_interval, "milter.stats_interval");
+    SAME(strcmp(a->control_socket, b->control_socket) == 0, "milter.control_socket");
     SAME(list_equal(&a->generic_patterns, &b->generic_patterns), "generic.patterns");
     SAME(list_equal(&a->not_generic, &b->not_generic), "generic.not_generic");
     SAME(list_equal(&a->whitelist, &b->whitelist), "whitelist");
@@ -373,6 +375,8 @@ static const error_case errors[] = {
     {"dns:\n  prefetch: 1\n", 2, "dns.prefetch: expected true or false, got \"1\""},
     {"dns:\n  prefetch: [true]\n", 2, "dns.prefetch"},
     {"dns:\n  workers: 0\n", 2, "dns.workers: expected an integer from 1 to 1024"},
+    {"milter:\n  control_socket: relative.ctl\n", 2, "milter.control_socket"},
+    {"milter:\n  stats_interval: -1\n", 2, "milter.stats_interval: expected an integer"},
     /* duplicates */
     {"threshold: 7\n\nthreshold: 8\n", 3, "duplicate key \"threshold\" (first at line 1)"},
     {"dns:\n  retries: 1\n  retries: 2\n", 3, "duplicate key \"dns.retries\" (first at line 2)"},
@@ -684,7 +688,7 @@ static void test_keys(void)
     for (; keys[n] != NULL; n++)
         for (size_t j = 0; j < n; j++)
             CHECK(strcmp(keys[n], keys[j]) != 0);
-    CHECK(n == 27 + RDNS_CHECK_COUNT);
+    CHECK(n == 29 + RDNS_CHECK_COUNT);
     for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
         char want[64], text[128], err[512];
         bool found = false;
@@ -715,6 +719,7 @@ static void test_keys(void)
             {"milter.user", "nobody"}, {"milter.group", "nogroup"},
             {"milter.pid_file", "/x.pid"}, {"milter.syslog_facility", "daemon"},
             {"dns.prefetch", "false"}, {"dns.workers", "4"},
+            {"milter.stats_interval", "60"}, {"milter.control_socket", "/run/x.ctl"},
         };
         const char *dot = strchr(keys[i], '.');
         const char *value = "1";

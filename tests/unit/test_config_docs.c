@@ -100,6 +100,7 @@ static void test_numeric_defaults(const char *page)
         {"dns.cache_max_ttl", d->dns_cache_max_ttl},
         {"dns.cache_min_ttl", d->dns_cache_min_ttl},
         {"dns.workers", d->dns_workers},
+        {"milter.stats_interval", d->stats_interval},
     };
 
     for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
