@@ -51,7 +51,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <stddef.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
@@ -81,6 +83,7 @@ typedef struct main_opts {
     bool foreground;            /* -f */
     bool test;                  /* -t */
     bool stats;                 /* -S */
+    const char *user;           /* -u, or NULL: milter.user */
 } main_opts;
 
 /* The self-pipe of the signal handler: the one place a handler touches. */
@@ -88,13 +91,14 @@ static int main_sigpipe[2] = {-1, -1};
 
 static void main_usage(FILE *fp)
 {
-    fprintf(fp, "usage: rdns-milter [-c FILE] [-f] [-t] [-s SOCKET] [-V] [-h]\n"
+    fprintf(fp, "usage: rdns-milter [-c FILE] [-f] [-t] [-s SOCKET] [-u USER] [-V] [-h]\n"
                 "       rdns-milter -S [-c FILE] [-s SOCKET]\n"
                 "  -c FILE    config file (default %s if it exists,\n"
                 "             else the compiled-in defaults)\n"
                 "  -f         stay in the foreground, log to stderr\n"
                 "  -t         check the config and exit (0 valid, 2 not)\n"
                 "  -s SOCKET  milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST\n"
+                "  -u USER    run as USER (overrides milter.user; root only on purpose)\n"
                 "  -S         print the running daemon's statistics and exit\n"
                 "  -V         print the version and exit\n"
                 "  -h         print this help and exit\n",
@@ -105,13 +109,14 @@ static int main_parse(int argc, char **argv, main_opts *o)
 {
     int ch;
 
-    while ((ch = getopt(argc, argv, "c:fts:SVh")) != -1) {
+    while ((ch = getopt(argc, argv, "c:fts:u:SVh")) != -1) {
         switch (ch) {
         case 'c': o->config = optarg; break;
         case 'f': o->foreground = true; break;
         case 't': o->test = true; break;
         case 's': o->socket = optarg; break;
         case 'S': o->stats = true; break;
+        case 'u': o->user = optarg; break;
         case 'V': printf("rdns-milter %s\n", RDNS_VERSION); exit(0);
         case 'h': main_usage(stdout); exit(0);
         default: main_usage(stderr); exit(2);
@@ -226,27 +231,32 @@ typedef struct main_ids {
     bool change;                /* run as another user */
     uid_t uid;
     gid_t gid;
+    const char *name;           /* the user we run as, for messages */
 } main_ids;
 
-static bool main_lookup_ids(const rdns_config *cfg, main_ids *ids)
+/* user: -u, else milter.user. */
+static bool main_lookup_ids(const rdns_config *cfg, const char *user, main_ids *ids)
 {
     struct passwd *pw;
 
     ids->change = false;
     ids->uid = (uid_t)-1;
     ids->gid = (gid_t)-1;
-    if (cfg->user == NULL || cfg->user[0] == '\0')
+    ids->name = user ? user : cfg->user ? cfg->user : "";
+    if (ids->name[0] == '\0')
         return true;
-    if ((pw = getpwnam(cfg->user)) == NULL) {
-        rdns_log_err("milter.user %s: no such user", cfg->user);
+    if ((pw = getpwnam(ids->name)) == NULL) {
+        rdns_log_err("%s %s: no such user", user ? "-u" : "milter.user", ids->name);
         return false;
     }
     if (geteuid() != 0) {
         if (pw->pw_uid != geteuid())
-            rdns_log_warn("not started as root: staying uid %ld (milter.user %s not applied)",
-                          (long)geteuid(), cfg->user);
+            rdns_log_warn("not started as root: staying uid %ld (user %s not applied)",
+                          (long)geteuid(), ids->name);
         return true;
     }
+    if (pw->pw_uid == 0)
+        return true;            /* root on purpose: nothing to switch */
     ids->change = true;
     ids->uid = pw->pw_uid;
     ids->gid = pw->pw_gid;
@@ -415,29 +425,50 @@ static void main_reload(const main_opts *o, const char *running_socket)
     }
 }
 
+/* Tells systemd (Type=notify) where we are: a datagram to $NOTIFY_SOCKET,
+ * no library needed. An abstract socket is written "@name". */
+static void main_notify(const char *state)
+{
+    const char *path = getenv("NOTIFY_SOCKET");
+    struct sockaddr_un sun;
+    size_t len;
+    int fd;
+
+    if (path == NULL || (path[0] != '/' && path[0] != '@')
+        || (len = strlen(path)) >= sizeof(sun.sun_path))
+        return;
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    memcpy(sun.sun_path, path, len);
+    if (path[0] == '@')
+        sun.sun_path[0] = '\0';
+    if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+        return;
+    if (sendto(fd, state, strlen(state), 0, (struct sockaddr *)&sun,
+               (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)
+        rdns_log_warn("sd_notify %s: %s", state, strerror(errno));
+    close(fd);
+}
+
 /* Waits for signals and for libmilter's end; returns smfi_main's result.
  * ctl (may be NULL): the statistics thread to run alongside. */
 static int main_run(const main_opts *o, const char *socket_spec, rdns_control *ctl)
 {
     pthread_t tid;
-    sigset_t block, old;
     int result = MI_FAILURE;
     bool stopping = false;
 
-    /* The milter thread and all it starts block the signals; only this
-     * thread takes them (see DESCRIPTION). */
-    sigemptyset(&block);
-    sigaddset(&block, SIGHUP);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGUSR1);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
+    /* No signal is blocked here, not even around pthread_create: a signal
+     * left pending while this thread blocks it could be taken by
+     * libmilter's own sigwait thread, which stops the filter on SIGHUP.
+     * The handler is the process's, so whichever thread runs it only
+     * writes to the pipe. */
     rdns_control_start(ctl);
     if (pthread_create(&tid, NULL, main_milter_thread, &result) != 0) {
         rdns_log_err("cannot start the milter thread");
         return MI_FAILURE;
     }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    main_notify("READY=1");
 
     for (;;) {
         unsigned char b;
@@ -453,11 +484,17 @@ static int main_run(const main_opts *o, const char *socket_spec, rdns_control *c
             rdns_stats_log();
         } else if (!stopping) {
             rdns_log_info("signal %d: stopping", (int)b);
+            main_notify("STOPPING=1");
             stopping = true;
             smfi_stop();
         }
     }
     pthread_join(tid, NULL);
+    if (!stopping) {
+        /* Nobody asked: a failure, so a supervisor restarts the filter. */
+        rdns_log_err("libmilter stopped on its own; exiting with status 1");
+        return MI_FAILURE;
+    }
     return result;
 }
 
@@ -497,6 +534,12 @@ int main(int argc, char **argv)
     main_parse(argc, argv, &o);
     if (o.stats)
         return main_stats(&o);
+    /* Before anything else: a SIGHUP during start-up must queue a reload,
+     * not kill the process with the default action. */
+    if (!o.test && !main_signals()) {
+        fprintf(stderr, "rdns-milter: cannot set up signal handling\n");
+        return 1;
+    }
     path = main_config_path(&o);
     err[0] = '\0';
     if ((engine = rdns_live_load(path, err, sizeof(err))) == NULL) {
@@ -521,7 +564,7 @@ int main(int argc, char **argv)
     rdns_control_path(cfg, spec, ctl, sizeof(ctl));
     rdns_log_open("rdns-milter", o.foreground, cfg->syslog_facility);
 
-    if (!main_lookup_ids(cfg, &ids) || smfi_register(desc) != MI_SUCCESS
+    if (!main_lookup_ids(cfg, o.user, &ids) || smfi_register(desc) != MI_SUCCESS
         || smfi_settimeout(MAIN_MILTER_TIMEOUT) != MI_SUCCESS
         || !main_open_socket(spec, cfg, &ids)) {
         rdns_engine_unref(engine);
@@ -533,8 +576,7 @@ int main(int argc, char **argv)
         rdns_control_stop(ctl_sock);
         return 1;
     }
-    if (!main_write_pid(pid_file, &ids) || !main_drop_privileges(&ids, cfg->user)
-        || !main_signals()) {
+    if (!main_write_pid(pid_file, &ids) || !main_drop_privileges(&ids, ids.name)) {
         rdns_control_stop(ctl_sock);
         rdns_engine_unref(engine);
         return 1;

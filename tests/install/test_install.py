@@ -297,7 +297,7 @@ def cmd_systemd(args):
               "systemd-analyze security: exposure at most 2.0: " + (score[0].strip() if score else r.stderr.strip()))
 
         # What the unit promises admins (see the comments in the unit).
-        for want in ("Type=simple", "User=rdns-milter", "RuntimeDirectory=rdns-milter",
+        for want in ("Type=notify", "User=rdns-milter", "RuntimeDirectory=rdns-milter",
                      "SyslogFacility=mail", "ExecReload=/bin/kill -HUP $MAINPID",
                      "ProtectSystem=strict", "PrivateTmp=yes", "NoNewPrivileges=yes",
                      "ProtectHome=yes", "Restart=on-failure",

@@ -760,6 +760,70 @@ def builtin_stats_interval(args, ns):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def sighup_caught(pid):
+    """Has process pid installed a SIGHUP handler (SigCgt bit 1)?"""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    return int(line.split()[1], 16) & (1 << (signal.SIGHUP - 1)) != 0
+    except OSError:
+        pass
+    return False
+
+
+def builtin_signals_at_start(args, ns):
+    """A SIGHUP right after start-up (the moment the process catches it,
+    long before the socket is open, and again the moment the daemon says
+    it listens) reloads; it neither kills the daemon (default action) nor
+    stops it (libmilter's own signal thread treats SIGHUP as stop). And
+    systemd hears READY=1, so with Type=notify it never reloads earlier."""
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    try:
+        conf = os.path.join(work, "rdns-milter.yaml")
+        write_config(conf, base_config(ns.resolver, work))
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify_path = os.path.join(work, "notify.sock")
+        notify.bind(notify_path)
+        notify.settimeout(10)
+        env = dict(os.environ, NOTIFY_SOCKET=notify_path)
+        sock = os.path.join(work, "milter.sock")
+        log = os.path.join(work, "milter.log")
+        for attempt in range(20):
+            with open(log, "w") as logf:
+                p = subprocess.Popen([args.milter, "-f", "-c", conf, "-s", "unix:" + sock],
+                                     stdin=subprocess.DEVNULL, stdout=logf, stderr=logf, env=env)
+            try:
+                deadline = time.monotonic() + 10
+                while not sighup_caught(p.pid):       # as early as it can be
+                    if p.poll() is not None or time.monotonic() > deadline:
+                        raise Fail("start %d: SIGHUP never caught" % attempt)
+                p.send_signal(signal.SIGHUP)
+                while "listening on" not in open(log, errors="replace").read():
+                    if p.poll() is not None or time.monotonic() > deadline:
+                        raise Fail("start %d: daemon gone after an early SIGHUP (rc %r):\n%s"
+                                   % (attempt, p.poll(), open(log, errors="replace").read()))
+                    time.sleep(0.002)
+                p.send_signal(signal.SIGHUP)          # the moment it listens
+                msg = notify.recv(256)
+                if msg != b"READY=1":
+                    raise Fail("start %d: sd_notify sent %r" % (attempt, msg))
+                time.sleep(0.3)
+                if p.poll() is not None:
+                    raise Fail("start %d: daemon stopped after SIGHUP (rc %r):\n%s"
+                               % (attempt, p.returncode, open(log, errors="replace").read()))
+                c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                c.connect(sock)                       # still serving
+                c.close()
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                p.wait()
+        notify.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 BUILTINS = {
     "stats": builtin_stats,
     "stats-interval": builtin_stats_interval,
@@ -768,6 +832,7 @@ BUILTINS = {
     "sighup": builtin_sighup,
     "tcp-nodelay": builtin_tcp_nodelay,
     "reply-text": builtin_reply_text,
+    "signals-at-start": builtin_signals_at_start,
 }
 
 
