@@ -920,6 +920,11 @@ static bool generic_reason(char *reason, size_t len, bool generic, const char *f
         va_start(ap, fmt);
         vsnprintf(reason, len, fmt, ap);
         va_end(ap);
+        /* Whatever a format pulled in, the reason goes to logs, headers
+         * and replies: printable ASCII only. */
+        for (char *p = reason; *p != '\0'; p++)
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+                *p = '?';
     }
     return generic;
 }
@@ -1011,7 +1016,9 @@ bool rdns_generic_classify(const rdns_generic *g, const char *name,
 
     if (ipev.pts > 0) {
         rdns_addr_format(ip, ipbuf, sizeof(ipbuf));
-        snprintf(frag, sizeof(frag), "%.*s", (int)ipev.len, low + ipev.off);
+        /* The matcher takes any non-digit between numbers as a separator,
+         * so the slice may hold bytes no log line should carry. */
+        rdns_sanitize(frag, sizeof(frag), low + ipev.off, ipev.len);
         generic_where(&n, ipev.label, where, sizeof(where));
     }
     if (total >= GENERIC_THRESHOLD) {

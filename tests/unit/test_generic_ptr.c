@@ -263,6 +263,18 @@ static void test_odd_input(void)
         CHECK((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
     CHECK(!rdns_generic_classify(g, "\xc3\xa9t\xc3\xa9.example.org", NULL,
                                  reason, sizeof(reason)));
+    /* Found by fuzz_generic_ptr: an 8-bit byte taken as a separator inside
+     * the embedded address reached the reason raw. */
+    {
+        rdns_addr ip2;
+
+        rdns_addr_parse("83.233.203.233", &ip2);
+        CHECK(rdns_generic_classify(g, "\x01S\xe9\xcb\xe9" "c-83-233-203\xbd-233.example.se",
+                                    &ip2, reason, sizeof(reason)));
+        for (const char *p = reason; *p; p++)
+            CHECK((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
+        CHECK(strstr(reason, "\\xbd") != NULL);      /* shown, escaped */
+    }
 
     /* only separators and digits */
     CHECK(!rdns_generic_classify(g, "..--..", &ip, reason, sizeof(reason)));
