@@ -27,7 +27,6 @@
 #include "fuzz.h"
 #include "name.h"
 
-#define MAX_KEPT 64      /* lib/dns: "at most DNS_MAX_RECORDS records" */
 
 /* First question of wire as presentation text and its type; false when
  * there is none to read. */
@@ -110,7 +109,7 @@ static void check_answer(const rdns_dns_answer *a, rdns_dns_type type, const cha
         return;
     }
     FUZZ_ASSERT(a->names.n + a->naddrs > 0 || a->null_mx);
-    FUZZ_ASSERT(a->names.n <= MAX_KEPT && a->naddrs <= MAX_KEPT);
+    FUZZ_ASSERT(a->names.n <= RDNS_DNS_MAX_NAMES && a->naddrs <= RDNS_DNS_MAX_ADDRS);
     if (a->null_mx)
         FUZZ_ASSERT(type == RDNS_DNS_MX);
     if (type == RDNS_DNS_A || type == RDNS_DNS_AAAA)
