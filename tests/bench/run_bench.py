@@ -199,6 +199,18 @@ def rdns_config(path, sock, resolver, extra):
         f.write("\n".join(lines) + "\n")
 
 
+def rdns_argv(binary, conf):
+    """The command line of an rdns-milter run in the foreground. A build
+    that refuses to run as root without being told (-u) is told: the
+    benchmark runs as root, for policyd-weight's DNS on port 53."""
+    argv = [binary, "-f", "-c", conf]
+    if os.getuid() == 0:
+        r = subprocess.run([binary, "-h"], capture_output=True, text=True)
+        if "-u USER" in r.stdout + r.stderr:
+            argv += ["-u", "root"]
+    return argv
+
+
 def milter_stats(binary, conf):
     """rdns-milter's own counters (rdns-milter -S), {} where the build has
     no control socket."""
@@ -639,7 +651,7 @@ def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
 
     rdns_config(conf, sock, nsd.resolver, extra)
     log("rdns-milter cold and warm")
-    with Milter([rdns, "-f", "-c", conf], sock, os.path.join(tmp, "rdns.log"),
+    with Milter(rdns_argv(rdns, conf), sock, os.path.join(tmp, "rdns.log"),
                 "rdns-milter") as mm:
         s0 = milter_stats(rdns, conf)
         c0 = proc_cpu(mm.pid)
@@ -699,7 +711,7 @@ def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
             rdns_config(conf, sock, ctx.resolver if ctx else nsd.resolver, dict(bx, **pf))
             try:
                 log(name)
-                with Milter([binary, "-f", "-c", conf], sock, os.path.join(tmp, "rdns-d.log"),
+                with Milter(rdns_argv(binary, conf), sock, os.path.join(tmp, "rdns-d.log"),
                             "rdns-milter") as mm:
                     c0 = proc_cpu(mm.pid)
                     f = measured(name, mm.pid, drive(args, spec, story_file, n=n, conc=dc), c0)
@@ -719,7 +731,7 @@ def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
 
     log("500 concurrent sessions")
     rdns_config(conf, sock, nsd.resolver, extra)
-    for what, argv in (("rdns-milter", [rdns, "-f", "-c", conf]), ("noop", [noop, "-s", spec])):
+    for what, argv in (("rdns-milter", rdns_argv(rdns, conf)), ("noop", [noop, "-s", spec])):
         with Milter(argv, sock, os.path.join(tmp, "big.log"), what) as mm:
             c0 = proc_cpu(mm.pid)
             peak = [0.0]
@@ -758,7 +770,7 @@ def soak(args, tmp, rdns, conf, sock, spec, story_file):
     secs = args.soak * 60
     log("soak: %g minutes" % args.soak)
     samples = []
-    with Milter([rdns, "-f", "-c", conf], sock, os.path.join(tmp, "soak.log"),
+    with Milter(rdns_argv(rdns, conf), sock, os.path.join(tmp, "soak.log"),
                 "rdns-milter") as mm:
         stop = threading.Event()
         t0 = time.monotonic()
