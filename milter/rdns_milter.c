@@ -44,6 +44,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -243,8 +244,16 @@ static bool main_lookup_ids(const rdns_config *cfg, const char *user, main_ids *
     ids->uid = (uid_t)-1;
     ids->gid = (gid_t)-1;
     ids->name = user ? user : cfg->user ? cfg->user : "";
-    if (ids->name[0] == '\0')
-        return true;
+    if (ids->name[0] == '\0') {
+        if (geteuid() != 0)
+            return true;
+        /* A filter that parses what spammers send has no business as
+         * root; running so must be a choice. */
+        fprintf(stderr, "rdns-milter: refusing to run as root: set milter.user, or give "
+                        "-u USER (-u root to run as root on purpose)\n");
+        rdns_log_err("refusing to run as root: set milter.user, or give -u USER");
+        return false;
+    }
     if ((pw = getpwnam(ids->name)) == NULL) {
         rdns_log_err("%s %s: no such user", user ? "-u" : "milter.user", ids->name);
         return false;
@@ -374,11 +383,16 @@ static void main_on_signal(int sig)
     errno = saved;
 }
 
+/* Held until main_run's pthread_create has returned: see main_run. */
+static sem_t main_go;
+
 static void *main_milter_thread(void *arg)
 {
     int *result = arg;
     unsigned char b = 0;            /* 0: libmilter has stopped */
 
+    while (sem_wait(&main_go) != 0 && errno == EINTR)
+        continue;
     *result = smfi_main();
     if (write(main_sigpipe[1], &b, 1) < 0) {
         /* nothing to do: the main thread polls no other way */
@@ -458,16 +472,26 @@ static int main_run(const main_opts *o, const char *socket_spec, rdns_control *c
     int result = MI_FAILURE;
     bool stopping = false;
 
-    /* No signal is blocked here, not even around pthread_create: a signal
-     * left pending while this thread blocks it could be taken by
-     * libmilter's own sigwait thread, which stops the filter on SIGHUP.
-     * The handler is the process's, so whichever thread runs it only
-     * writes to the pipe. */
+    /* libmilter starts a thread of its own that sigwait()s for SIGHUP and
+     * stops the filter when it gets one. It must never get one: this
+     * thread has to be able to take every signal from the moment that
+     * thread exists. So nothing is blocked here, and the milter thread
+     * (whose smfi_main starts libmilter's thread) waits until our
+     * pthread_create, inside which glibc blocks all signals, has
+     * returned. The handler is the process's, so whichever other thread
+     * runs it only writes to the pipe. */
+    if (sem_init(&main_go, 0, 0) != 0) {
+        rdns_log_err("sem_init: %s", strerror(errno));
+        return MI_FAILURE;
+    }
     rdns_control_start(ctl);
     if (pthread_create(&tid, NULL, main_milter_thread, &result) != 0) {
         rdns_log_err("cannot start the milter thread");
         return MI_FAILURE;
     }
+    sem_post(&main_go);
+    rdns_log_info("rdns-milter %s listening on %s (config %s)", RDNS_VERSION, socket_spec,
+                  main_config_path(o) ? main_config_path(o) : "defaults");
     main_notify("READY=1");
 
     for (;;) {
@@ -583,8 +607,6 @@ int main(int argc, char **argv)
     }
     rdns_live_init(engine);
     rdns_stats_start();
-    rdns_log_info("rdns-milter %s listening on %s (config %s)", RDNS_VERSION, spec,
-                  path ? path : "defaults");
 
     result = main_run(&o, spec, ctl_sock);
     rdns_control_stop(ctl_sock);

@@ -50,6 +50,8 @@ class Milter:
         self.settings.setdefault("milter", {})
         self.settings["milter"] = dict(self.settings["milter"], socket=self.spec,
                                        socket_mode="0666")
+        # The tests run as root; the daemon refuses that unless told.
+        self.settings["milter"].setdefault("user", "root")
         self.proc = None
         self.returncode = None      # set by stop()
 

@@ -137,7 +137,7 @@ def check_milter_run(d, tmp):
     sock = os.path.join(tmp, "run", "rdns-milter.sock")
     os.makedirs(os.path.dirname(sock))
     log = open(os.path.join(tmp, "milter.log"), "w+")
-    p = subprocess.Popen([exe, "-f", "-c", conf, "-s", "unix:" + sock],
+    p = subprocess.Popen([exe, "-f", "-c", conf, "-s", "unix:" + sock, "-u", "root"],
                          stdout=log, stderr=subprocess.STDOUT)
     try:
         up = check(wait_for(lambda: os.path.exists(sock) or p.poll() is not None, 10)

@@ -61,7 +61,7 @@ def base_config(resolver, sockdir):
         "trusted_networks": "trusted_networks: []",
         "authserv_id": "authserv_id: mx.milter.test",
         "milter": "milter:\n  socket: \"unix:%s/milter.sock\"\n  pid_file: \"%s/milter.pid\"\n"
-                  "  user: \"\"\n" % (sockdir, sockdir),
+                  "  user: root\n" % (sockdir, sockdir),
     }
 
 
@@ -824,6 +824,60 @@ def builtin_signals_at_start(args, ns):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def proc_ids(pid):
+    """(uid, gid) of a running process, from /proc."""
+    ids = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(("Uid:", "Gid:")):
+                ids[line[:3]] = int(line.split()[1])
+    return ids["Uid"], ids["Gid"]
+
+
+def builtin_privileges(args, ns):
+    """As root without milter.user it refuses to start; with -u it opens
+    the socket as root (mode from the config), then runs as that user and
+    cannot get root back."""
+    import pwd
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    try:
+        os.chmod(work, 0o755)
+        conf = os.path.join(work, "rdns-milter.yaml")
+        cfg = base_config(ns.resolver, work)
+        cfg["milter"] = cfg["milter"].replace("  user: root\n", "  user: \"\"\n")
+        cfg["milter"] += "  socket_mode: \"0660\"\n"
+        write_config(conf, cfg)
+        sock = os.path.join(work, "milter.sock")
+        r = subprocess.run([args.milter, "-f", "-c", conf, "-s", "unix:" + sock],
+                           capture_output=True, text=True, timeout=20)
+        if r.returncode != 1 or "refusing to run as root" not in r.stderr:
+            raise Fail("as root without a user: rc %d stderr %r" % (r.returncode, r.stderr))
+        if os.path.exists(sock):
+            raise Fail("socket opened although the daemon refused to run")
+        nobody = pwd.getpwnam("nobody")
+        log = os.path.join(work, "milter.log")
+        with open(log, "w") as logf:
+            p = subprocess.Popen([args.milter, "-f", "-c", conf, "-s", "unix:" + sock,
+                                  "-u", "nobody"], stdin=subprocess.DEVNULL, stdout=logf,
+                                 stderr=logf)
+        try:
+            deadline = time.monotonic() + 10
+            while "listening on" not in open(log, errors="replace").read():
+                if p.poll() is not None or time.monotonic() > deadline:
+                    raise Fail("-u nobody: did not start:\n" + open(log).read())
+                time.sleep(0.05)
+            if proc_ids(p.pid) != (nobody.pw_uid, nobody.pw_gid):
+                raise Fail("-u nobody: runs as %r" % (proc_ids(p.pid),))
+            st = os.stat(sock)
+            if st.st_uid != nobody.pw_uid or (st.st_mode & 0o777) != 0o660:
+                raise Fail("socket owner %d mode %o" % (st.st_uid, st.st_mode & 0o777))
+        finally:
+            p.kill()
+            p.wait()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 BUILTINS = {
     "stats": builtin_stats,
     "stats-interval": builtin_stats_interval,
@@ -833,6 +887,7 @@ BUILTINS = {
     "tcp-nodelay": builtin_tcp_nodelay,
     "reply-text": builtin_reply_text,
     "signals-at-start": builtin_signals_at_start,
+    "privileges": builtin_privileges,
 }
 
 
