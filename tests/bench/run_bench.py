@@ -7,7 +7,8 @@ NAME
 SYNOPSIS
     run_bench.py [--build DIR] [--stories N] [--concurrency C]
                  [--baseline-milter BINARY | --baseline-commit REV]
-                 [--soak MINUTES] [--quick] [--no-policyd] [--out DIR]
+                 [--soak MINUTES [--soak-only]] [--quick] [--no-policyd]
+                 [--out DIR]
 
 DESCRIPTION
     Everything runs on loopback, against DNS data generated for the run
@@ -528,6 +529,7 @@ def main():
     ap.add_argument("--baseline-commit", help="build rdns-milter at this git revision (in a "
                     "temporary folder) and use it as --baseline-milter")
     ap.add_argument("--soak", type=float, default=0, help="minutes (0: no soak)")
+    ap.add_argument("--soak-only", action="store_true", help="run the soak alone")
     ap.add_argument("--quick", action="store_true", help="small runs, for development")
     ap.add_argument("--no-policyd", action="store_true")
     ap.add_argument("--shared", action="store_true", default=True,
@@ -557,7 +559,9 @@ def main():
         nsd = BenchNSD(zones).start()
         try:
             fig = bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes)
-            if not args.no_policyd:
+            if "soak" in fig:
+                runs.append(fig["soak"])
+            if not args.no_policyd and not args.soak_only:
                 log("policyd-weight")
                 pw, why = run_policyd(args, tmp, zones, story_file)
                 if pw is None:
@@ -597,7 +601,8 @@ def main():
                       "accept", "reject", "tempfail", "errors", "headers_changed", "cpu_s",
                       "cpu_ms_per_session", "hwm_mb", "concurrency", "slow_1s", "udp_drops",
                       "dns_lookups", "cache_hits", "cache_misses", "cache_evictions",
-                      "cache_hit_pct", "cache_capacity", "late_answers", "dns_answers"):
+                      "cache_hit_pct", "cache_capacity", "late_answers", "dns_answers",
+                      "rss_after_1min_mb", "rss_end_mb", "rss_max_mb", "rss_series"):
                 if k in r:
                     f.write("%s.%s=%s\n" % (slug(r["name"]), k, r[k]))
         for name, target, value, ok in ratios:
@@ -640,6 +645,9 @@ def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
                      "a DNS cache of the milter's own")
     has_prefetch = config_accepts(rdns, tmp, nsd.resolver, {"prefetch": True})
     conf = os.path.join(tmp, "rdns.yaml")
+
+    if args.soak_only:
+        return soak_run(args, tmp, rdns, nsd, conf, sock, spec, story_file, extra)
 
     log("ceiling: noop_milter")
     with Milter([noop, "-s", spec], sock, os.path.join(tmp, "noop.log"), "noop_milter") as mm:
@@ -756,14 +764,18 @@ def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
         runs.append(f)
 
     if args.soak > 0:
-        # a cache smaller than the working set, so lookups keep going to
-        # DNS: a leak on any path (miss, eviction, refusal) shows
-        soak_extra = dict(extra)
-        if "cache_size" in soak_extra:
-            soak_extra["cache_size"] = max(1000, args.stories)
-        rdns_config(conf, sock, nsd.resolver, soak_extra)
-        fig["soak"] = soak(args, tmp, rdns, conf, sock, spec, story_file)
+        fig.update(soak_run(args, tmp, rdns, nsd, conf, sock, spec, story_file, extra))
     return fig
+
+
+def soak_run(args, tmp, rdns, nsd, conf, sock, spec, story_file, extra):
+    # a cache smaller than the working set, so lookups keep going to
+    # DNS: a leak on any path (miss, eviction, refusal) shows
+    soak_extra = dict(extra)
+    if "cache_size" in soak_extra:
+        soak_extra["cache_size"] = max(1000, args.stories)
+    rdns_config(conf, sock, nsd.resolver, soak_extra)
+    return {"soak": soak(args, tmp, rdns, conf, sock, spec, story_file)}
 
 
 def soak(args, tmp, rdns, conf, sock, spec, story_file):
@@ -794,7 +806,9 @@ def soak(args, tmp, rdns, conf, sock, spec, story_file):
     f["rss_end_mb"] = samples[-1][1]
     f["rss_max_mb"] = max(r for _, r in samples)
     f["samples"] = len(samples)
+    f["rss_series"] = " ".join("%.0fs:%.1f" % (t, m) for t, m in samples[::6] + samples[-1:])
     f["minutes"] = args.soak
+    f["name"] = "rdns-milter soak, %g min" % args.soak
     return f
 
 
