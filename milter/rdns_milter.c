@@ -20,13 +20,13 @@
  *   (exit 0), removing the Unix socket and the pid file. SIGUSR1 logs
  *   the counters (stats.c).
  *
- *   Why smfi_main runs in its own thread: libmilter starts a thread that
- *   sigwait()s for SIGHUP, SIGTERM and SIGINT and *stops the filter* on
- *   SIGHUP. The main thread here keeps those signals unblocked with a
- *   handler that only writes the signal number into a pipe; Linux gives a
- *   process-directed signal to the main thread when it can take it, so
- *   SIGHUP reloads instead of stopping. libmilter's thread only sees a
- *   signal that arrives while the main thread already has one pending.
+ *   Signals: libmilter starts a thread that sigwait()s for SIGHUP, SIGTERM
+ *   and SIGINT and *stops the filter* on SIGHUP. Its sigwait() is wrapped
+ *   at link time (sigwait_wrap.c) so that it waits for none of them; they
+ *   stay blocked in libmilter's threads and reach ours, whose handler
+ *   only writes the signal number into a pipe that the main thread reads
+ *   (reload, statistics, or smfi_stop). smfi_main runs in its own thread
+ *   so that the main thread is free to do that.
  * DIAGNOSTICS
  *   Exit 0: clean stop or valid config (-t). 1: could not start (socket,
  *   user, fork). 2: bad usage or bad config.
