@@ -65,31 +65,49 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
+# One target: fuzz it, leave its exit status in $build/$t.rc.
+fuzz_one() {
+    t=$1
+    work=$workroot/$t
+    log=$build/$t.log
+    mkdir -p "$work"
+    dict=
+    [ -f "$here/$t.dict" ] && dict=-dict=$here/$t.dict
+    "$build/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+        -print_final_stats=1 -artifact_prefix="$artifacts/$t-" $dict \
+        "$work" "$here/corpus/$t" >"$log" 2>&1
+    echo $? >"$build/$t.rc"
+}
+
+# RDNS_FUZZ_PARALLEL=1: all targets at once, so a long run takes SECONDS
+# of wall time in all (each target then gets a share of the cores).
+for t in $targets; do
+    [ -x "$build/$t" ] || continue
+    rm -f "$build/$t.rc"
+    if [ "${RDNS_FUZZ_PARALLEL:-0}" = 1 ]; then
+        fuzz_one "$t" &
+    else
+        fuzz_one "$t"
+    fi
+done
+wait
+
 failed=0
 printf '%-18s %8s %12s %10s %8s  %s\n' target seconds executions exec/s corpus result
 for t in $targets; do
-    bin=$build/$t
-    seeds=$here/corpus/$t
-    if [ ! -x "$bin" ]; then
+    if [ ! -x "$build/$t" ]; then
         if [ -f "$here/$t.c" ]; then
             printf '%-18s %8s %12s %10s %8s  %s\n' "$t" - - - - "FAILED (not built)"
             failed=1
         fi
         continue
     fi
-    work=$workroot/$t
     log=$build/$t.log
-    mkdir -p "$work"
-    dict=
-    [ -f "$here/$t.dict" ] && dict=-dict=$here/$t.dict
-    "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
-        -print_final_stats=1 -artifact_prefix="$artifacts/$t-" $dict \
-        "$work" "$seeds" >"$log" 2>&1
-    rc=$?
+    rc=$(cat "$build/$t.rc" 2>/dev/null || echo 99)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-    corpus=$(ls "$work" | wc -l)
-    if [ $rc -eq 0 ] && ! grep -q 'ERROR: \(AddressSanitizer\|LeakSanitizer\|libFuzzer\)\|runtime error:' "$log"; then
+    corpus=$(ls "$workroot/$t" | wc -l)
+    if [ "$rc" -eq 0 ] && ! grep -q 'ERROR: \(AddressSanitizer\|LeakSanitizer\|libFuzzer\)\|runtime error:' "$log"; then
         result=ok
     else
         result="FAILED (exit $rc, log $log)"
