@@ -64,6 +64,7 @@ struct eval_stage {
     rdns_score *card;               /* this stage's checks only */
     bool running;                   /* started, not finished */
     bool ran;                       /* results present */
+    int64_t started;                /* rdns_clock_ms() when started */
     int64_t deadline;
     char *input;                    /* HELO or MAIL FROM as given */
     size_t len;
@@ -304,7 +305,6 @@ static void eval_run_connect(rdns_eval *ev, int64_t deadline)
 static void eval_run(rdns_eval *ev, enum eval_step st)
 {
     struct eval_stage *s = &ev->stage[st];
-    int64_t start = rdns_clock_ms();
 
     rdns_score_clear(s->card);
     switch (st) {
@@ -328,7 +328,7 @@ static void eval_run(rdns_eval *ev, enum eval_step st)
         break;
     }
     pthread_mutex_lock(&ev->mu);
-    ev->spent_ms += rdns_clock_ms() - start;
+    ev->spent_ms += rdns_clock_ms() - s->started;   /* queue time counts too */
     s->running = false;
     s->ran = true;
     pthread_cond_broadcast(&ev->cv);
@@ -380,8 +380,18 @@ static void eval_start(rdns_eval *ev, enum eval_step st, const char *input, size
         pthread_mutex_unlock(&ev->mu);
         return;
     }
-    left = ev->e->cfg->dns_budget_ms - ev->spent_ms;
-    s->deadline = rdns_clock_ms() + (left > 0 ? left : 0);
+    /* What the budget has left: minus what finished stages spent and what
+     * stages still running have used so far. */
+    {
+        int64_t now = rdns_clock_ms();
+
+        left = ev->e->cfg->dns_budget_ms - ev->spent_ms;
+        for (int i = 0; i < EVAL_NSTAGES; i++)
+            if (ev->stage[i].running)
+                left -= now - ev->stage[i].started;
+        s->started = now;
+        s->deadline = now + (left > 0 ? left : 0);
+    }
     s->running = true;
     s->ran = false;
     pthread_mutex_unlock(&ev->mu);

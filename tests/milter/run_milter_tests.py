@@ -428,7 +428,7 @@ def mt_recv(sock):
     return pkt[:1], pkt[1:]
 
 
-def mt_dialogue(path, ip, helo, sender, rcpt):
+def mt_dialogue(path, ip, helo, sender, rcpt, pause_after_connect=0.0):
     """Returns [(cmd, data)] of the replies to connect, HELO, MAIL, RCPT."""
     s = socket.socket(socket.AF_UNIX)
     s.settimeout(20)
@@ -448,6 +448,8 @@ def mt_dialogue(path, ip, helo, sender, rcpt):
             out.append(mt_recv(s))
             if out[-1][0] != b"c":
                 break
+            if cmd == b"C":
+                time.sleep(pause_after_connect)
         mt_send(s, b"Q")
         return out
     finally:
@@ -878,6 +880,42 @@ def builtin_privileges(args, ns):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def builtin_shared_budget(args, ns):
+    """All DNS of one client shares dns.budget_ms, even when its stages
+    overlap: with a DNS server that never answers, a 1.5 s budget and HELO
+    1 s after connect, the answer to RCPT comes about 1.5 s after connect
+    (not 1 s + a fresh 1.5 s), and it is a 451, never a 5xx."""
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    silent.bind(("127.0.0.1", 0))
+    try:
+        conf = os.path.join(work, "rdns-milter.yaml")
+        cfg = base_config(ns.resolver, work)
+        cfg["dns"] = ("dns:\n  resolvers: [\"127.0.0.1:%d\"]\n  timeout_ms: 1000\n"
+                      "  retries: 3\n  budget_ms: 1500\n" % silent.getsockname()[1])
+        write_config(conf, cfg)
+        m = Milter(args.milter, conf, work).start()
+        try:
+            t0 = time.monotonic()
+            r = mt_dialogue(m.sock, "203.0.113.77", "mail.example.milter.test",
+                            "<a@example.milter.test>", "<user@example.milter.test>",
+                            pause_after_connect=1.0)
+            took = time.monotonic() - t0
+            if [c for c, _ in r][:3] != [b"c", b"c", b"c"] or r[-1][0] == b"r":
+                raise Fail("replies %r" % (r,))
+            if r[-1][0] == b"y" and not r[-1][1].startswith(b"451"):
+                raise Fail("RCPT reply %r: DNS trouble must never give a 5xx" % (r[-1],))
+            if not 1.4 <= took < 2.1:
+                raise Fail("RCPT answered %.2f s after connect; the shared 1.5 s budget "
+                           "should end it at about 1.5 s" % took)
+            m.stop()
+        finally:
+            m.kill()
+    finally:
+        silent.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 BUILTINS = {
     "stats": builtin_stats,
     "stats-interval": builtin_stats_interval,
@@ -888,6 +926,7 @@ BUILTINS = {
     "reply-text": builtin_reply_text,
     "signals-at-start": builtin_signals_at_start,
     "privileges": builtin_privileges,
+    "shared-budget": builtin_shared_budget,
 }
 
 
