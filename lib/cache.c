@@ -438,6 +438,28 @@ rdns_dns_answer *rdns_cache_get(rdns_cache *c, const char *name, rdns_dns_type t
     return ans;
 }
 
+bool rdns_cache_has(rdns_cache *c, const char *name, rdns_dns_type type)
+{
+    char key[CACHE_KEY_MAX + 1];
+    size_t keylen = cache_key(name, key);
+    cache_shard *s;
+    cache_entry *e;
+    uint64_t h;
+    int64_t now;
+    bool has;
+
+    if (keylen == 0)
+        return false;
+    h = cache_hash(c, key, keylen, type);
+    s = cache_shard_of(c, h);
+    now = c->clock(c->clock_arg);
+    pthread_mutex_lock(&s->lock);
+    e = *cache_find_slot(s, h, key, keylen, type);
+    has = e != NULL && now < e->expires;
+    pthread_mutex_unlock(&s->lock);
+    return has;
+}
+
 /* The TTL an answer is kept for, 0 if it may not be kept. */
 static uint32_t cache_ttl(const rdns_cache *c, const rdns_dns_answer *ans)
 {

@@ -54,6 +54,9 @@ void rdns_cache_free(rdns_cache *c);
  * rdns_dns_answer_free), its ttl the whole seconds left (at least 1); NULL
  * when there is none. An entry found expired is dropped. */
 rdns_dns_answer *rdns_cache_get(rdns_cache *c, const char *name, rdns_dns_type type);
+/* Is an unexpired answer there? Neither counted nor moved in the LRU:
+ * for deciding where a lookup would be cheap, not for answering it. */
+bool rdns_cache_has(rdns_cache *c, const char *name, rdns_dns_type type);
 
 /* Stores a copy of ans for name/type, replacing any entry for the same key.
  * Returns false (and stores nothing) when ans may not be kept: see above. */

@@ -1030,6 +1030,11 @@ rdns_dns_answer *rdns_dns_lookup(rdns_dns *dns, const char *name, rdns_dns_type 
     return ans;
 }
 
+bool rdns_dns_cached(rdns_dns *dns, const char *name, rdns_dns_type type)
+{
+    return dns->cache != NULL && rdns_cache_has(dns->cache, name, type);
+}
+
 void rdns_dns_stats(const rdns_dns *dns, rdns_dns_cache_stats *out)
 {
     if (dns->cache != NULL) {

@@ -103,6 +103,9 @@ void rdns_dns_answer_free(rdns_dns_answer *ans);
 
 /* The cache counters of dns (for the milter's statistics and benchmarks). */
 void rdns_dns_stats(const rdns_dns *dns, rdns_dns_cache_stats *out);
+/* Would rdns_dns_lookup(name, type) be answered from the cache right now?
+ * Not counted in the statistics. */
+bool rdns_dns_cached(rdns_dns *dns, const char *name, rdns_dns_type type);
 
 const char *rdns_dns_status_str(rdns_dns_status s);  /* "ok", "nxdomain", ... */
 const char *rdns_dns_type_str(rdns_dns_type t);      /* "A", "PTR", ... */

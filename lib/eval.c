@@ -349,6 +349,36 @@ static void eval_wait_stage(rdns_eval *ev, enum eval_step st)
         pthread_cond_wait(&ev->cv, &ev->mu);
 }
 
+/* Is the stage cheap enough to run in the caller's thread? When it needs
+ * no DNS at all (a bad HELO or a literal, the null sender), or its first
+ * answer is in the cache (then so, usually, are the rest), handing it to a
+ * worker costs more than it saves. */
+static bool eval_cheap(const rdns_eval *ev, enum eval_step st, const char *input, size_t len)
+{
+    char name[RDNS_NAME_MAX + 2];
+    rdns_addr lit;
+
+    switch (st) {
+    case EVAL_CONNECT:
+        rdns_addr_revname(&ev->client, name, sizeof(name));
+        return rdns_dns_cached(ev->e->dns, name, RDNS_DNS_PTR);
+    case EVAL_HELO:
+        if (rdns_helo_parse(input, len, &lit, NULL, 0) != RDNS_HELO_FQDN || len >= sizeof(name))
+            return true;
+        memcpy(name, input, len);
+        name[len] = '\0';
+        return rdns_dns_cached(ev->e->dns, name, RDNS_DNS_A);
+    case EVAL_MAIL:
+        if (rdns_sender_parse(input, len, name, sizeof(name)) != RDNS_SENDER_DOMAIN
+            || !rdns_name_is_fqdn(name))
+            return true;
+        return rdns_dns_cached(ev->e->dns, name, RDNS_DNS_MX);
+    case EVAL_NSTAGES:
+        break;
+    }
+    return true;
+}
+
 /* Starts stage st with input (copied, bounded); async on the workers or
  * inline. A stage still running from an earlier call is waited for. With
  * once, a stage that already ran or runs is left alone. A whitelisted
@@ -396,7 +426,7 @@ static void eval_start(rdns_eval *ev, enum eval_step st, const char *input, size
     s->ran = false;
     pthread_mutex_unlock(&ev->mu);
 
-    if (async && ev->e->prefetch)
+    if (async && ev->e->prefetch && !eval_cheap(ev, st, s->input, s->len))
         rdns_workers_submit(engine_workers(ev->e), eval_job, &ev->jobs[st]);
     else
         eval_run(ev, st);
