@@ -63,6 +63,7 @@
 #include "clock.h"
 #include "dns_reply.h"
 #include "mem.h"
+#include "name.h"
 
 #define DNS_MAX_SERVERS   8
 #define DNS_MAX_RECORDS   RDNS_DNS_MAX_NAMES   /* PTR/MX names kept per answer */
@@ -807,19 +808,6 @@ static void dns_set_canonical(rdns_dns_answer *ans, const ldns_rdf *name)
         ans->canonical[0] = '\0';
 }
 
-/* Formats into a fixed buffer; cutting a long detail is intended. */
-static void dns_fmt(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void dns_fmt(char *buf, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(buf, len, fmt, ap);
-    va_end(ap);
-}
-
 /* Turns ans into TEMPFAIL, dropping whatever was collected. The detail's
  * arguments must be sanitised or come from ldns presentation form. */
 static rdns_dns_answer *dns_tempfail(rdns_dns_answer *ans, const char *fmt, ...)
@@ -951,7 +939,7 @@ static bool dns_walk_reply(dns_walk *w, const ldns_pkt *pkt)
         if (!dns_negative_ttl(pkt, ans, &w->have_ttl))
             ans->ttl = 0;
         ans->status = RDNS_DNS_NXDOMAIN;
-        dns_fmt(ans->detail, sizeof(ans->detail), "%s does not exist (NXDOMAIN)",
+        rdns_textf(ans->detail, sizeof(ans->detail), "%s does not exist (NXDOMAIN)",
                 ans->canonical);
         return true;
     }

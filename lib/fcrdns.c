@@ -33,19 +33,6 @@ struct rdns_fcrdns {
     char detail[320];
 };
 
-/* Formats into a fixed buffer; cutting a long detail is intended. */
-static void fcrdns_fmt(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fcrdns_fmt(char *buf, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(buf, len, fmt, ap);
-    va_end(ap);
-}
-
 /* Why one forward lookup did not confirm, for the detail line. */
 static void fcrdns_reason(char *buf, size_t len, const char *name, const char *tname,
                           const rdns_dns_answer *a, const char *ip)
@@ -55,19 +42,19 @@ static void fcrdns_reason(char *buf, size_t len, const char *name, const char *t
     rdns_sanitize(n, sizeof(n), name, strlen(name));
     switch (a->status) {
     case RDNS_DNS_NXDOMAIN:
-        fcrdns_fmt(buf, len, "PTR name %s has no %s record (NXDOMAIN)", n, tname);
+        rdns_textf(buf, len, "PTR name %s has no %s record (NXDOMAIN)", n, tname);
         break;
     case RDNS_DNS_NODATA:
-        fcrdns_fmt(buf, len, "PTR name %s has no %s record (NODATA)", n, tname);
+        rdns_textf(buf, len, "PTR name %s has no %s record (NODATA)", n, tname);
         break;
     case RDNS_DNS_TEMPFAIL:
-        fcrdns_fmt(buf, len, "%s lookup of %s failed: %s", tname, n, a->detail);
+        rdns_textf(buf, len, "%s lookup of %s failed: %s", tname, n, a->detail);
         break;
     case RDNS_DNS_OK: {
         char other[RDNS_ADDR_STRLEN];
 
         rdns_addr_format(&a->addrs[0], other, sizeof(other));
-        fcrdns_fmt(buf, len, "PTR name %s resolves to %s%s, not %s", n, other,
+        rdns_textf(buf, len, "PTR name %s resolves to %s%s, not %s", n, other,
                  a->naddrs > 1 ? " and others" : "", ip);
         break;
     }
@@ -89,15 +76,15 @@ static void fcrdns_ptr_failed(rdns_fcrdns *r, const rdns_dns_answer *ptr, const 
     switch (ptr->status) {
     case RDNS_DNS_TEMPFAIL:
         r->result = RDNS_IPREV_TEMPERROR;
-        fcrdns_fmt(r->detail, sizeof(r->detail), "PTR lookup for %s failed: %s", ip, ptr->detail);
+        rdns_textf(r->detail, sizeof(r->detail), "PTR lookup for %s failed: %s", ip, ptr->detail);
         break;
     case RDNS_DNS_NXDOMAIN:
         r->result = RDNS_IPREV_PERMERROR;
-        fcrdns_fmt(r->detail, sizeof(r->detail), "no PTR record for %s (NXDOMAIN)", ip);
+        rdns_textf(r->detail, sizeof(r->detail), "no PTR record for %s (NXDOMAIN)", ip);
         break;
     default:
         r->result = RDNS_IPREV_PERMERROR;
-        fcrdns_fmt(r->detail, sizeof(r->detail), "no PTR record for %s (NODATA)", ip);
+        rdns_textf(r->detail, sizeof(r->detail), "no PTR record for %s (NODATA)", ip);
         break;
     }
 }
@@ -138,7 +125,7 @@ rdns_fcrdns *rdns_fcrdns_check(rdns_dns *dns, const rdns_addr *client, size_t ma
             r->result = RDNS_IPREV_PASS;
             r->verified = rdns_strdup(r->names.v[i]);
             rdns_sanitize(nm, sizeof(nm), r->verified, strlen(r->verified));
-            fcrdns_fmt(r->detail, sizeof(r->detail), "PTR %s confirms %s", nm, ip);
+            rdns_textf(r->detail, sizeof(r->detail), "PTR %s confirms %s", nm, ip);
             rdns_dns_answer_free(fwd);
             return r;
         }
@@ -148,13 +135,13 @@ rdns_fcrdns *rdns_fcrdns_check(rdns_dns *dns, const rdns_addr *client, size_t ma
     }
     if (temp_reason[0] != '\0') {
         r->result = RDNS_IPREV_TEMPERROR;
-        fcrdns_fmt(r->detail, sizeof(r->detail), "%s", temp_reason);
+        rdns_textf(r->detail, sizeof(r->detail), "%s", temp_reason);
     } else if (r->names.n == 1) {
         r->result = RDNS_IPREV_FAIL;
-        fcrdns_fmt(r->detail, sizeof(r->detail), "%s", first_reason);
+        rdns_textf(r->detail, sizeof(r->detail), "%s", first_reason);
     } else {
         r->result = RDNS_IPREV_FAIL;
-        fcrdns_fmt(r->detail, sizeof(r->detail), "none of %zu PTR names confirms %s; %s",
+        rdns_textf(r->detail, sizeof(r->detail), "none of %zu PTR names confirms %s; %s",
                  r->names.n, ip, first_reason);
     }
     return r;

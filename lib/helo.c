@@ -53,18 +53,6 @@
     "configure your mail server to say HELO with its fully qualified name, " \
     "such as mail.example.com, which must have an A record"
 
-__attribute__((format(printf, 3, 4)))
-static void helo_fmt(char *buf, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (buf == NULL || len == 0)
-        return;
-    va_start(ap, fmt);
-    (void)vsnprintf(buf, len, fmt, ap);
-    va_end(ap);
-}
-
 static bool helo_is_ldh(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
@@ -82,7 +70,7 @@ static rdns_helo_kind helo_parse_literal(const char *h, size_t len,
 
     if (len < 3 || h[len - 1] != ']' || len - 2 >= sizeof(inner)
         || memchr(h + 1, '\0', len - 2) != NULL) {
-        helo_fmt(why, whylen, "malformed address literal");
+        rdns_textf(why, whylen, "malformed address literal");
         return RDNS_HELO_BAD;
     }
     n = len - 2;
@@ -92,16 +80,16 @@ static rdns_helo_kind helo_parse_literal(const char *h, size_t len,
         /* inet_pton(AF_INET6) alone: "[IPv6:1.2.3.4]" is not IPv6. */
         if (inet_pton(AF_INET6, inner + 5, bin) == 1 && rdns_addr_parse(inner + 5, lit))
             return RDNS_HELO_LITERAL;
-        helo_fmt(why, whylen, "malformed address literal");
+        rdns_textf(why, whylen, "malformed address literal");
         return RDNS_HELO_BAD;
     }
     if (inet_pton(AF_INET, inner, bin) == 1 && rdns_addr_parse(inner, lit))
         return RDNS_HELO_LITERAL;
     if (inet_pton(AF_INET6, inner, bin) == 1) {
-        helo_fmt(why, whylen, "IPv6 literal without IPv6: tag");
+        rdns_textf(why, whylen, "IPv6 literal without IPv6: tag");
         return RDNS_HELO_BAD;
     }
-    helo_fmt(why, whylen, "malformed address literal");
+    rdns_textf(why, whylen, "malformed address literal");
     return RDNS_HELO_BAD;
 }
 
@@ -117,17 +105,17 @@ static rdns_helo_kind helo_parse_name(const char *name, char *why, size_t whylen
         n--;
     if (rdns_name_equal(name, "localhost")
         || rdns_name_equal(name, "localhost.localdomain")) {
-        helo_fmt(why, whylen, "localhost");
+        rdns_textf(why, whylen, "localhost");
         return RDNS_HELO_BAD;
     }
     if (n == 0) {
-        helo_fmt(why, whylen, "empty label");
+        rdns_textf(why, whylen, "empty label");
         return RDNS_HELO_BAD;
     }
     if (memchr(name, '.', n) == NULL) {
         char label[HELO_SHOW_MAX + 1];
 
-        helo_fmt(why, whylen, "single label '%s'",
+        rdns_textf(why, whylen, "single label '%s'",
                  rdns_sanitize(label, sizeof(label), name, n));
         return RDNS_HELO_BAD;
     }
@@ -138,15 +126,15 @@ static rdns_helo_kind helo_parse_name(const char *name, char *why, size_t whylen
             continue;
         }
         if (i == start) {
-            helo_fmt(why, whylen, "empty label");
+            rdns_textf(why, whylen, "empty label");
             return RDNS_HELO_BAD;
         }
         if (i - start > 63) {
-            helo_fmt(why, whylen, "label longer than 63 characters");
+            rdns_textf(why, whylen, "label longer than 63 characters");
             return RDNS_HELO_BAD;
         }
         if (name[start] == '-' || name[i - 1] == '-') {
-            helo_fmt(why, whylen, "label starts or ends with '-'");
+            rdns_textf(why, whylen, "label starts or ends with '-'");
             return RDNS_HELO_BAD;
         }
         if (i < n)
@@ -154,11 +142,11 @@ static rdns_helo_kind helo_parse_name(const char *name, char *why, size_t whylen
         start = i + 1;
     }
     if (digits_only) {
-        helo_fmt(why, whylen, "top-level label is all digits");
+        rdns_textf(why, whylen, "top-level label is all digits");
         return RDNS_HELO_BAD;
     }
     if (!rdns_name_is_fqdn(name)) {     /* the one definition of an FQDN */
-        helo_fmt(why, whylen, "not a valid host name");
+        rdns_textf(why, whylen, "not a valid host name");
         return RDNS_HELO_BAD;
     }
     return RDNS_HELO_FQDN;
@@ -176,7 +164,7 @@ rdns_helo_kind rdns_helo_parse(const char *helo, size_t len, rdns_addr *lit,
     if (why != NULL && whylen > 0)
         why[0] = '\0';
     if (helo == NULL || len == 0) {
-        helo_fmt(why, whylen, "empty");
+        rdns_textf(why, whylen, "empty");
         return RDNS_HELO_BAD;
     }
     if (helo[0] == '[')
@@ -186,22 +174,22 @@ rdns_helo_kind rdns_helo_parse(const char *helo, size_t len, rdns_addr *lit,
         unsigned char c = (unsigned char)helo[i];
 
         if (!helo_is_ldh(c) && c != '.' && c != ':') {
-            helo_fmt(why, whylen, "bad character 0x%02x", c);
+            rdns_textf(why, whylen, "bad character 0x%02x", c);
             return RDNS_HELO_BAD;
         }
     }
     if (len - (helo[len - 1] == '.') > RDNS_NAME_MAX) {
-        helo_fmt(why, whylen, "too long");
+        rdns_textf(why, whylen, "too long");
         return RDNS_HELO_BAD;
     }
     memcpy(buf, helo, len);
     buf[len] = '\0';
     if (rdns_addr_parse(buf, &bare)) {
-        helo_fmt(why, whylen, "bare IP address without brackets");
+        rdns_textf(why, whylen, "bare IP address without brackets");
         return RDNS_HELO_BAD;
     }
     if (strchr(buf, ':') != NULL) {
-        helo_fmt(why, whylen, "bad character 0x3a");
+        rdns_textf(why, whylen, "bad character 0x3a");
         return RDNS_HELO_BAD;
     }
     return helo_parse_name(buf, why, whylen);
@@ -213,7 +201,7 @@ static void helo_literal_text(const rdns_addr *a, char *buf, size_t len)
     char text[RDNS_ADDR_STRLEN];
 
     rdns_addr_format(a, text, sizeof(text));
-    helo_fmt(buf, len, "[%s%s]", a->family == AF_INET6 ? "IPv6:" : "", text);
+    rdns_textf(buf, len, "[%s%s]", a->family == AF_INET6 ? "IPv6:" : "", text);
 }
 
 static void helo_check_bad(rdns_score *s, const char *shown, const char *why)
@@ -227,7 +215,7 @@ static void helo_check_bad(rdns_score *s, const char *shown, const char *why)
     else if (strcmp(why, "IPv6 literal without IPv6: tag") == 0)
         fix = "write an IPv6 literal with its tag, such as [IPv6:2001:db8::1], "
               "or better, " HELO_FIX_FQDN;
-    helo_fmt(detail, sizeof(detail), "HELO '%s': %s", shown, why);
+    rdns_textf(detail, sizeof(detail), "HELO '%s': %s", shown, why);
     rdns_score_set(s, RDNS_CHECK_HELO_NOT_FQDN, RDNS_CHECK_HIT, detail, fix);
 }
 
@@ -236,7 +224,7 @@ static void helo_check_literal(rdns_score *s, const char *shown,
 {
     char detail[HELO_DETAIL_MAX], fix[HELO_DETAIL_MAX], own[RDNS_ADDR_STRLEN + 8];
 
-    helo_fmt(detail, sizeof(detail), "HELO '%s' is an address literal", shown);
+    rdns_textf(detail, sizeof(detail), "HELO '%s' is an address literal", shown);
     rdns_score_set(s, RDNS_CHECK_HELO_NOT_FQDN, RDNS_CHECK_CLEAR, detail, NULL);
     if (client == NULL) {
         rdns_score_set(s, RDNS_CHECK_HELO_LITERAL_MISMATCH, RDNS_CHECK_SKIPPED,
@@ -245,14 +233,14 @@ static void helo_check_literal(rdns_score *s, const char *shown,
     }
     helo_literal_text(client, own, sizeof(own));
     if (rdns_addr_equal(lit, client)) {
-        helo_fmt(detail, sizeof(detail), "HELO '%s' is the client address", shown);
+        rdns_textf(detail, sizeof(detail), "HELO '%s' is the client address", shown);
         rdns_score_set(s, RDNS_CHECK_HELO_LITERAL_MISMATCH, RDNS_CHECK_CLEAR,
                        detail, NULL);
         return;
     }
-    helo_fmt(detail, sizeof(detail), "HELO '%s' is not the client address %s",
+    rdns_textf(detail, sizeof(detail), "HELO '%s' is not the client address %s",
              shown, own);
-    helo_fmt(fix, sizeof(fix), "HELO with your own address as a literal (%s) "
+    rdns_textf(fix, sizeof(fix), "HELO with your own address as a literal (%s) "
              "or, better, with your fully qualified name", own);
     rdns_score_set(s, RDNS_CHECK_HELO_LITERAL_MISMATCH, RDNS_CHECK_HIT, detail, fix);
 }
@@ -269,7 +257,7 @@ static rdns_dns_status helo_lookup(rdns_score *s, rdns_dns *dns, const char *nam
 
         rdns_sanitize(why, sizeof(why), ans->detail, strnlen(ans->detail, sizeof(ans->detail)));
         rdns_sanitize(shown, sizeof(shown), name, strlen(name));
-        helo_fmt(note, sizeof(note), "%s lookup of HELO name %s: %s",
+        rdns_textf(note, sizeof(note), "%s lookup of HELO name %s: %s",
                  rdns_dns_type_str(type), shown,
                  why[0] ? why : "temporary failure");
         rdns_score_temperror(s, note);
@@ -287,7 +275,7 @@ static void helo_check_resolvable(rdns_score *s, rdns_dns *dns, const char *name
 
     /* The verified PTR name has the client's address: no need to ask. */
     if (verified_name != NULL && rdns_name_equal(name, verified_name)) {
-        helo_fmt(detail, sizeof(detail), "HELO '%s' is the verified PTR name", shown);
+        rdns_textf(detail, sizeof(detail), "HELO '%s' is the verified PTR name", shown);
         rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_CLEAR, detail, NULL);
         return;
     }
@@ -299,21 +287,21 @@ static void helo_check_resolvable(rdns_score *s, rdns_dns *dns, const char *name
     a = helo_lookup(s, dns, name, RDNS_DNS_A, deadline);
     aaaa = a == RDNS_DNS_OK ? RDNS_DNS_OK : helo_lookup(s, dns, name, RDNS_DNS_AAAA, deadline);
     if (a == RDNS_DNS_OK || aaaa == RDNS_DNS_OK) {
-        helo_fmt(detail, sizeof(detail), "HELO '%s' has an address record", shown);
+        rdns_textf(detail, sizeof(detail), "HELO '%s' has an address record", shown);
         rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_CLEAR, detail, NULL);
         return;
     }
     if (a == RDNS_DNS_TEMPFAIL || aaaa == RDNS_DNS_TEMPFAIL) {
-        helo_fmt(detail, sizeof(detail), "could not look up A/AAAA of HELO '%s': "
+        rdns_textf(detail, sizeof(detail), "could not look up A/AAAA of HELO '%s': "
                  "temporary DNS failure", shown);
         rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_UNKNOWN, detail, NULL);
         return;
     }
     if (a == RDNS_DNS_NXDOMAIN && aaaa == RDNS_DNS_NXDOMAIN)
-        helo_fmt(detail, sizeof(detail), "HELO '%s' does not exist (NXDOMAIN)", shown);
+        rdns_textf(detail, sizeof(detail), "HELO '%s' does not exist (NXDOMAIN)", shown);
     else
-        helo_fmt(detail, sizeof(detail), "HELO '%s' has no A or AAAA record", shown);
-    helo_fmt(fix, sizeof(fix), "publish an A record for %s, or " HELO_FIX_FQDN,
+        rdns_textf(detail, sizeof(detail), "HELO '%s' has no A or AAAA record", shown);
+    rdns_textf(fix, sizeof(fix), "publish an A record for %s, or " HELO_FIX_FQDN,
              shown);
     rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_HIT, detail, fix);
 }
@@ -330,13 +318,13 @@ static void helo_check_ptr(rdns_score *s, const char *name, const char *shown,
     }
     rdns_sanitize(ptr, sizeof(ptr), verified_name, strlen(verified_name));
     if (rdns_name_equal(name, verified_name)) {
-        helo_fmt(detail, sizeof(detail), "HELO '%s' is the verified PTR name", shown);
+        rdns_textf(detail, sizeof(detail), "HELO '%s' is the verified PTR name", shown);
         rdns_score_set(s, RDNS_CHECK_HELO_PTR_MISMATCH, RDNS_CHECK_CLEAR, detail, NULL);
         return;
     }
-    helo_fmt(detail, sizeof(detail), "HELO '%s' is not the verified PTR name %s",
+    rdns_textf(detail, sizeof(detail), "HELO '%s' is not the verified PTR name %s",
              shown, ptr);
-    helo_fmt(fix, sizeof(fix), "HELO with the name your IP's PTR record gives "
+    rdns_textf(fix, sizeof(fix), "HELO with the name your IP's PTR record gives "
              "(%s), or change the PTR", ptr);
     rdns_score_set(s, RDNS_CHECK_HELO_PTR_MISMATCH, RDNS_CHECK_HIT, detail, fix);
 }
@@ -377,7 +365,7 @@ void rdns_helo_check(rdns_score *s, rdns_dns *dns, const char *helo,
     {
         char detail[HELO_DETAIL_MAX];
 
-        helo_fmt(detail, sizeof(detail), "HELO '%s' is a fully qualified name", shown);
+        rdns_textf(detail, sizeof(detail), "HELO '%s' is a fully qualified name", shown);
         rdns_score_set(s, RDNS_CHECK_HELO_NOT_FQDN, RDNS_CHECK_CLEAR, detail, NULL);
     }
     helo_check_ptr(s, name, shown, verified_name);

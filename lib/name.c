@@ -9,6 +9,7 @@
 #include "name.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -116,4 +117,15 @@ char *rdns_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen)
     }
     dst[o] = '\0';
     return dst;
+}
+
+void rdns_textf(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (buf == NULL || len == 0)
+        return;
+    va_start(ap, fmt);
+    (void)vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
 }

@@ -31,4 +31,10 @@ void rdns_name_normalize(char *name);
  * always terminated. Returns dst. */
 char *rdns_sanitize(char *dst, size_t dstlen, const char *src, size_t srclen);
 
+/* snprintf into a fixed buffer where cutting a long detail is intended
+ * (so compilers need not warn about it); does nothing for a NULL or empty
+ * buffer. */
+void rdns_textf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

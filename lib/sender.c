@@ -57,18 +57,6 @@
 #define SENDER_TEMPERROR_MAX 320
 #define SENDER_IDN_NOTE "internationalized domain not checked"
 
-__attribute__((format(printf, 3, 4)))
-static void sender_fmt(char *buf, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (buf == NULL || len == 0)
-        return;
-    va_start(ap, fmt);
-    (void)vsnprintf(buf, len, fmt, ap);
-    va_end(ap);
-}
-
 static bool sender_is_space(char c)
 {
     return c == ' ' || c == '\t';
@@ -97,15 +85,15 @@ static rdns_sender_kind sender_domain(const char *p, const char *end,
             at = q;
     }
     if (quoted) {
-        sender_fmt(why, whylen, "unterminated quoted local part");
+        rdns_textf(why, whylen, "unterminated quoted local part");
         return RDNS_SENDER_BAD;
     }
     if (at == NULL) {
-        sender_fmt(why, whylen, "no domain (missing @)");
+        rdns_textf(why, whylen, "no domain (missing @)");
         return RDNS_SENDER_BAD;
     }
     if (at == p) {
-        sender_fmt(why, whylen, "empty local part");
+        rdns_textf(why, whylen, "empty local part");
         return RDNS_SENDER_BAD;
     }
     p = at + 1;
@@ -113,23 +101,23 @@ static rdns_sender_kind sender_domain(const char *p, const char *end,
     if (dlen > 0 && p[dlen - 1] == '.')
         dlen--;
     if (dlen == 0) {
-        sender_fmt(why, whylen, "empty domain");
+        rdns_textf(why, whylen, "empty domain");
         return RDNS_SENDER_BAD;
     }
     if (dlen > SENDER_DOMAIN_MAX) {
-        sender_fmt(why, whylen, "domain longer than %d characters", SENDER_DOMAIN_MAX);
+        rdns_textf(why, whylen, "domain longer than %d characters", SENDER_DOMAIN_MAX);
         return RDNS_SENDER_BAD;
     }
     for (size_t i = 0; i < dlen; i++) {
         unsigned char c = (unsigned char)p[i];
 
         if (c < 0x20 || c == 0x7f) {
-            sender_fmt(why, whylen, "bad character 0x%02x in domain", c);
+            rdns_textf(why, whylen, "bad character 0x%02x in domain", c);
             return RDNS_SENDER_BAD;
         }
     }
     if (domain == NULL || dlen >= domainlen) {
-        sender_fmt(why, whylen, "domain does not fit the caller's buffer");
+        rdns_textf(why, whylen, "domain does not fit the caller's buffer");
         return RDNS_SENDER_BAD;
     }
     memcpy(domain, p, dlen);
@@ -162,19 +150,19 @@ static rdns_sender_kind sender_parse(const char *from, size_t len,
         end--;
     if (p < end && *p == '<') {
         if (end - p < 2 || end[-1] != '>') {
-            sender_fmt(why, whylen, "unbalanced angle brackets");
+            rdns_textf(why, whylen, "unbalanced angle brackets");
             return RDNS_SENDER_BAD;
         }
         p++;
         end--;
     } else if (p < end && end[-1] == '>') {
-        sender_fmt(why, whylen, "unbalanced angle brackets");
+        rdns_textf(why, whylen, "unbalanced angle brackets");
         return RDNS_SENDER_BAD;
     }
     if (p == end)
         return RDNS_SENDER_NULL;        /* "<>" or "" */
     if ((size_t)(end - p) > SENDER_PATH_MAX) {
-        sender_fmt(why, whylen, "address longer than %d characters",
+        rdns_textf(why, whylen, "address longer than %d characters",
                    SENDER_PATH_MAX + 2);
         return RDNS_SENDER_BAD;
     }
@@ -183,7 +171,7 @@ static rdns_sender_kind sender_parse(const char *from, size_t len,
         const char *colon = memchr(p, ':', (size_t)(end - p));
 
         if (colon == NULL) {
-            sender_fmt(why, whylen, "empty local part");
+            rdns_textf(why, whylen, "empty local part");
             return RDNS_SENDER_BAD;
         }
         p = colon + 1;
@@ -270,7 +258,7 @@ static rdns_dns_status sender_lookup(rdns_score *s, rdns_dns *dns,
         rdns_sanitize(why, sizeof(why), ans->detail,
                       strnlen(ans->detail, sizeof(ans->detail)));
         rdns_sanitize(shown, sizeof(shown), domain, strlen(domain));
-        sender_fmt(note, sizeof(note), "%s lookup of MAIL FROM domain %s: %s",
+        rdns_textf(note, sizeof(note), "%s lookup of MAIL FROM domain %s: %s",
                    rdns_dns_type_str(type), shown,
                    why[0] ? why : "temporary failure");
         rdns_score_temperror(s, note);
@@ -285,7 +273,7 @@ static void sender_set_invalid(rdns_score *s, rdns_check_state st,
 {
     char detail[SENDER_DETAIL_MAX];
 
-    sender_fmt(detail, sizeof(detail), "MAIL FROM domain %s %s", shown, what);
+    rdns_textf(detail, sizeof(detail), "MAIL FROM domain %s %s", shown, what);
     rdns_score_set(s, RDNS_CHECK_FROM_DOMAIN_INVALID, st, detail, fix);
 }
 
@@ -304,7 +292,7 @@ static void sender_check_dns(rdns_score *s, rdns_dns *dns, const char *domain,
     }
     mx = sender_lookup(s, dns, domain, RDNS_DNS_MX, deadline, &null_mx);
     if (mx == RDNS_DNS_OK && null_mx) {
-        sender_fmt(fix, sizeof(fix), "send from a domain that accepts mail, or "
+        rdns_textf(fix, sizeof(fix), "send from a domain that accepts mail, or "
                    "replace the null MX of %s with a real one", shown);
         sender_set_invalid(s, RDNS_CHECK_HIT, shown,
                            "says it accepts no mail (null MX)", fix);
@@ -315,7 +303,7 @@ static void sender_check_dns(rdns_score *s, rdns_dns *dns, const char *domain,
         return;
     }
     if (mx == RDNS_DNS_NXDOMAIN) {
-        sender_fmt(fix, sizeof(fix), "send from a domain that exists, or "
+        rdns_textf(fix, sizeof(fix), "send from a domain that exists, or "
                    "register %s and publish an MX record for it", shown);
         sender_set_invalid(s, RDNS_CHECK_HIT, shown,
                            "does not exist (NXDOMAIN)", fix);
@@ -345,7 +333,7 @@ static void sender_check_dns(rdns_score *s, rdns_dns *dns, const char *domain,
                            "temporary DNS failure", NULL);
         return;
     }
-    sender_fmt(fix, sizeof(fix), "publish an MX record for %s, or an A record",
+    rdns_textf(fix, sizeof(fix), "publish an MX record for %s, or an A record",
                shown);
     sender_set_invalid(s, RDNS_CHECK_HIT, shown,
                        "has no MX, A or AAAA record: no bounce could reach it", fix);
@@ -362,7 +350,7 @@ static void sender_check_domain(rdns_score *s, rdns_dns *dns, const char *domain
 
     rdns_sanitize(shown, sizeof(shown), domain, strlen(domain));
     if (domain[0] == '[') {
-        sender_fmt(detail, sizeof(detail),
+        rdns_textf(detail, sizeof(detail),
                    "MAIL FROM domain %s is an address literal, not a domain", shown);
         rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_HIT, detail,
                        SENDER_FIX_ADDRESS);
@@ -370,13 +358,13 @@ static void sender_check_domain(rdns_score *s, rdns_dns *dns, const char *domain
     }
     if (sender_has_8bit(domain)) {
         if (!sender_utf8_name(domain)) {
-            sender_fmt(detail, sizeof(detail), "MAIL FROM domain %s is not a "
+            rdns_textf(detail, sizeof(detail), "MAIL FROM domain %s is not a "
                        "valid internationalized name (bad UTF-8 or labels)", shown);
             rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_HIT, detail,
                            SENDER_FIX_ADDRESS);
             return;
         }
-        sender_fmt(detail, sizeof(detail), "MAIL FROM domain %s: " SENDER_IDN_NOTE,
+        rdns_textf(detail, sizeof(detail), "MAIL FROM domain %s: " SENDER_IDN_NOTE,
                    shown);
         rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_CLEAR, detail, NULL);
         rdns_score_set(s, RDNS_CHECK_FROM_DOMAIN_INVALID, RDNS_CHECK_SKIPPED,
@@ -384,14 +372,14 @@ static void sender_check_domain(rdns_score *s, rdns_dns *dns, const char *domain
         return;
     }
     if (!rdns_name_is_fqdn(domain)) {
-        sender_fmt(detail, sizeof(detail), "MAIL FROM domain %s is not a fully "
+        rdns_textf(detail, sizeof(detail), "MAIL FROM domain %s is not a fully "
                    "qualified domain name%s", shown,
                    strchr(domain, '.') == NULL ? " (single label)" : "");
         rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_HIT, detail,
                        SENDER_FIX_ADDRESS);
         return;
     }
-    sender_fmt(detail, sizeof(detail), "MAIL FROM domain %s is a fully "
+    rdns_textf(detail, sizeof(detail), "MAIL FROM domain %s is a fully "
                "qualified domain name", shown);
     rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_CLEAR, detail, NULL);
     sender_check_dns(s, dns, domain, shown, deadline);
@@ -420,7 +408,7 @@ void rdns_sender_check(rdns_score *s, rdns_dns *dns, const char *from,
     }
     if (kind == RDNS_SENDER_BAD) {
         rdns_sanitize(shown, sizeof(shown), from, len);
-        sender_fmt(detail, sizeof(detail), "MAIL FROM '%s': %s", shown, why);
+        rdns_textf(detail, sizeof(detail), "MAIL FROM '%s': %s", shown, why);
         rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_HIT, detail,
                        SENDER_FIX_ADDRESS);
         return;
