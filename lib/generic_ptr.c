@@ -50,6 +50,7 @@
 
 #include "mem.h"
 #include "name.h"
+#include "regdom.h"
 
 /* Compile options shared by create and pattern_ok, so the config parser
  * rejects exactly what create would reject. Names are ASCII: no UTF mode,
@@ -178,13 +179,6 @@ static const generic_token generic_server_tokens[] = {
     {"forward", TOK_PREFIX, 1}, {"esa", TOK_EXACT, 1}, {"mailhost", TOK_EXACT, 1},
     {"lists", TOK_EXACT, 1}, {"list", TOK_EXACT, 1}, {"newsletter", TOK_EXACT, 1},
     {"imap", TOK_EXACT, 1}, {"pop", TOK_EXACT, 1}, {"webmail", TOK_EXACT, 1},
-};
-
-/* Second-level labels under a two-letter country code that are not
- * registrations of their own (co.uk, ne.jp, net.tr ...). */
-static const char *const generic_slds[] = {
-    "co", "com", "net", "org", "ne", "or", "ac", "ad", "gov", "edu", "gob",
-    "go", "gr", "lg", "nom", "ltd", "plc", "biz", "info", "in", "on",
 };
 
 /* ------------------------------------------------------------------ */
@@ -358,25 +352,19 @@ static bool generic_is_hex(char c)
     return generic_is_digit(c) || (c >= 'a' && c <= 'f');
 }
 
-static bool generic_label_is(const generic_name *n, size_t i, const char *w)
-{
-    size_t wl = strlen(w);
-
-    return n->lab[i].len == wl && memcmp(n->s + n->lab[i].off, w, wl) == 0;
-}
-
-/* How many labels form the registered domain: two, or three under a
- * country code with a second-level such as co.uk or ne.jp. */
+/* How many labels form the registered domain, from the ICANN section of
+ * the Public Suffix List: a PTR name is made by whoever holds the address
+ * space, so "ec2-...compute-1.amazonaws.com" is under amazonaws.com and
+ * "p1-ipoe.ipoe.ocn.ne.jp" under ocn.ne.jp. A name that is itself a
+ * public suffix is all domain; one libpsl refuses (bytes outside LDH and
+ * '_') is taken to end in a two-label domain. */
 static size_t generic_domain_labels(const generic_name *n)
 {
-    if (n->nlab < 3)
-        return n->nlab;
-    if (n->lab[n->nlab - 1].len == 2) {
-        for (size_t i = 0; i < sizeof(generic_slds) / sizeof(*generic_slds); i++)
-            if (generic_label_is(n, n->nlab - 2, generic_slds[i]))
-                return 3;
-    }
-    return 2;
+    size_t k = rdns_regdom_labels(n->s, RDNS_REGDOM_ICANN);
+
+    if (k == 0)
+        k = rdns_regdom_is_suffix(n->s, RDNS_REGDOM_ICANN) ? n->nlab : 2;
+    return k > n->nlab ? n->nlab : k;
 }
 
 static void generic_split(generic_name *n)

@@ -12,7 +12,9 @@
  *   callers, which pass nothing else to rdns_whitelist_match_name.
  *
  *   A single-label suffix ("net") is refused: it would exempt a whole
- *   top-level domain, which is never what an admin means.
+ *   top-level domain, which is never what an admin means; so is any
+ *   public suffix of the ICANN section of the Public Suffix List
+ *   ("co.uk", "com.au"), for the same reason.
  * DIAGNOSTICS
  *   Error messages quote the entry and say what is wrong with it:
  *   "'10.0.0.1/33': prefix out of range (0..32)".
@@ -25,6 +27,7 @@
 
 #include "mem.h"
 #include "name.h"
+#include "regdom.h"
 
 #define WHITELIST_ENTRY_MAX 255     /* longer than any address or name */
 
@@ -133,6 +136,11 @@ bool rdns_whitelist_entry_ok(const char *entry, bool addresses_only,
     if (!rdns_name_is_fqdn(name)) {
         snprintf(err, errlen,
                  "'%s': not an IP address, CIDR block or domain name of two or more labels", q);
+        return false;
+    }
+    if (rdns_regdom_is_suffix(name, RDNS_REGDOM_ICANN)) {
+        snprintf(err, errlen, "'%s': a public suffix; it would exempt every domain "
+                 "registered under it", q);
         return false;
     }
     return true;

@@ -3,7 +3,7 @@
 # need, and only those that are missing (no network use when all are there).
 # Usage: scripts/deps.sh [build|test]
 set -eu
-build="gcc make cmake pkg-config libldns-dev libmilter-dev libyaml-dev libpcre2-dev"
+build="gcc make cmake pkg-config libldns-dev libmilter-dev libyaml-dev libpcre2-dev libpsl-dev publicsuffix"
 test="$build python3 nsd ldnsutils miltertest postfix m4 libwrap0 liblockfile1 libsasl2-modules libldap-2.5-0 libnsl2 libdb5.3 systemd man-db groff-base mandoc clang valgrind libclang-rt-14-dev"
 case "${1:-build}" in
   build) want=$build ;;

@@ -167,6 +167,11 @@ static void test_errors(void)
     expect_bad("::ffff:10.0.0.0/104", "IPv4-mapped");
     expect_bad("/8", "not an IP address or CIDR block");
     expect_bad("net", "domain name of two or more labels");
+    /* public suffixes from the PSL: a whole registry, never one sender */
+    expect_bad("co.uk", "public suffix");
+    expect_bad(".com.au", "public suffix");
+    expect_bad("chuo.kobe.jp.", "public suffix");
+    CHECK(rdns_whitelist_entry_ok("city.kobe.jp", false, err, sizeof(err)));
     expect_bad("exa mple.net", "domain name of two or more labels");
     expect_bad("-bad.example.net", "domain name of two or more labels");
     expect_bad("example..net", "domain name of two or more labels");
