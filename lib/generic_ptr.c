@@ -71,10 +71,21 @@
 #define PTS_IP_THREE 10             /* three octets of the host end */
 #define PTS_IP_NET 6                /* first three octets (the /24) */
 #define PTS_IP_TWO 4                /* last two octets */
+#define PTS_IP_TWO_END 5            /* ... ending the first label ("cm-vina5-168-207") */
+#define PTS_IP_HOST 3               /* host octet alone, first or last number of the first label */
 #define PTS_IP6_HALF 12             /* four or more IPv6 groups */
 #define PTS_SHAPE_QUAD 8            /* first label holds four octet-like numbers */
 #define PTS_SHAPE_TRIPLE 4          /* ... three */
 #define PTS_SHAPE_NUMBERED 2        /* any number in the first label */
+#define PTS_SHAPE_LONG 4            /* a run of six or more digits: a line or customer id */
+#define PTS_SHAPE_MAC 8             /* 12..16 hex digits: a modem's MAC address */
+#define PTS_SHAPE_RUNS 8            /* seven or more letter/digit runs in one word: "h53n2fls32o828" */
+#define PTS_SHAPE_SOME_RUNS 3       /* ... five or six */
+#define PTS_SHAPE_SEGMENTS 3        /* four or more words, three with digits: "fl-edel-u2-c3c-233" */
+#define PTS_SHAPE_WRAPPED 8         /* six or more digits between letters: "pcp04024417pcs" */
+#define PTS_SHAPE_LETTER_ID 4       /* the first label is one letter and 5+ digits: "a96134" */
+#define PTS_SHAPE_MOSTLY_DIGITS 2   /* two thirds of the first label are digits, 8 or more */
+#define PTS_SHAPE_ALL_NUMBERED 2    /* two or more host labels, each with digits: "cm89.omega139" */
 #define PTS_SERVER_FIRST (-12)      /* server token in the first label */
 #define PTS_SERVER_HOST (-6)        /* ... elsewhere in the host part */
 
@@ -122,8 +133,10 @@ static const char *const generic_senders[] = {
 
 /* ISP tokens. EXACT: the whole letter run or word; PREFIX: a run that
  * starts with it; SUBSTR: anywhere in a run (only for tokens no ordinary
- * word contains). Points in half-units for the host part. */
-enum { TOK_EXACT, TOK_PREFIX, TOK_SUBSTR };
+ * word contains); SUFFIX: a run that ends with it and has at most three
+ * letters before it ("natpool", "ippool", not "liverpool"). Points in
+ * half-units for the host part. */
+enum { TOK_EXACT, TOK_PREFIX, TOK_SUBSTR, TOK_SUFFIX };
 
 typedef struct generic_token {
     const char *tok;
@@ -134,7 +147,7 @@ typedef struct generic_token {
 static const generic_token generic_isp_tokens[] = {
     {"dsl", TOK_SUBSTR, 6}, {"dyn", TOK_PREFIX, 6}, {"dynamic", TOK_SUBSTR, 6},
     {"dinamic", TOK_SUBSTR, 6}, {"dial", TOK_PREFIX, 6}, {"pool", TOK_PREFIX, 6},
-    {"pools", TOK_EXACT, 6}, {"dhcp", TOK_SUBSTR, 6}, {"ppp", TOK_PREFIX, 6},
+    {"pools", TOK_EXACT, 6}, {"pool", TOK_SUFFIX, 6}, {"dhcp", TOK_SUBSTR, 6}, {"ppp", TOK_PREFIX, 6},
     {"pppoe", TOK_SUBSTR, 6}, {"ipoe", TOK_SUBSTR, 6}, {"cable", TOK_PREFIX, 6},
     {"cust", TOK_PREFIX, 6}, {"customer", TOK_SUBSTR, 6},
     {"broadband", TOK_SUBSTR, 6}, {"bredband", TOK_SUBSTR, 6},
@@ -142,7 +155,7 @@ static const generic_token generic_isp_tokens[] = {
     {"cpe", TOK_PREFIX, 6}, {"ftth", TOK_PREFIX, 6}, {"fttx", TOK_PREFIX, 6},
     {"fttb", TOK_PREFIX, 6}, {"fttc", TOK_PREFIX, 6}, {"fios", TOK_EXACT, 6},
     {"hsd", TOK_EXACT, 6}, {"hsi", TOK_EXACT, 4}, {"catv", TOK_SUBSTR, 6},
-    {"docsis", TOK_SUBSTR, 6}, {"cm", TOK_EXACT, 3}, {"cgn", TOK_EXACT, 4},
+    {"docsis", TOK_SUBSTR, 6}, {"cm", TOK_EXACT, 4}, {"cgn", TOK_EXACT, 4},
     {"nat", TOK_EXACT, 4}, {"dip", TOK_EXACT, 4}, {"subscriber", TOK_SUBSTR, 6},
     {"abo", TOK_EXACT, 4}, {"kunden", TOK_PREFIX, 4}, {"client", TOK_PREFIX, 4},
     {"clients", TOK_EXACT, 4}, {"user", TOK_PREFIX, 4}, {"home", TOK_PREFIX, 4},
@@ -159,6 +172,10 @@ static const generic_token generic_isp_tokens[] = {
     {"access", TOK_EXACT, 3}, {"red", TOK_EXACT, 3}, {"pc", TOK_EXACT, 2},
     {"adsl", TOK_SUBSTR, 6}, {"triband", TOK_PREFIX, 6}, {"cbl", TOK_EXACT, 4},
     {"business", TOK_EXACT, 2}, {"biz", TOK_EXACT, 2},
+    /* learned from the corpus: access-network words of several ISPs
+     * that no server name there uses */
+    {"leased", TOK_PREFIX, 4}, {"ipngn", TOK_SUBSTR, 6}, {"upc", TOK_EXACT, 4},
+    {"lns", TOK_EXACT, 4},
 };
 
 /* Word tokens with digits ("3g"), matched against whole words only. */
@@ -352,6 +369,11 @@ static bool generic_is_hex(char c)
     return generic_is_digit(c) || (c >= 'a' && c <= 'f');
 }
 
+static bool generic_is_sep(char c)
+{
+    return c == '-' || c == '.' || c == '_';
+}
+
 /* How many labels form the registered domain, from the ICANN section of
  * the Public Suffix List: a PTR name is made by whoever holds the address
  * space, so "ec2-...compute-1.amazonaws.com" is under amazonaws.com and
@@ -460,6 +482,26 @@ static bool generic_num_chain(const generic_name *n, size_t i, size_t k)
     return true;
 }
 
+/* Numbers i..i+k-1 hold the octets o[0..k-1] in some other order
+ * ("53-64-35-171" for 64.53.171.35): each octet used once. */
+static bool generic_chain_perm(const generic_name *n, size_t i, const unsigned char *o,
+                               size_t k)
+{
+    bool used[4] = {false, false, false, false};
+
+    for (size_t j = 0; j < k; j++) {
+        size_t m;
+
+        for (m = 0; m < k; m++)
+            if (!used[m] && n->num[i + j].val == o[m])
+                break;
+        if (m == k)
+            return false;
+        used[m] = true;
+    }
+    return true;
+}
+
 static bool generic_chain_eq(const generic_name *n, size_t i, const unsigned char *o,
                              size_t k, bool reverse)
 {
@@ -502,10 +544,11 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
     for (size_t i = 0; i < n->nnum; i++) {
         size_t end;
 
-        if (generic_num_chain(n, i, 4) &&
-            (generic_chain_eq(n, i, b, 4, false) || generic_chain_eq(n, i, b, 4, true))) {
+        if (generic_num_chain(n, i, 4) && generic_chain_perm(n, i, b, 4)) {
             end = n->num[i + 3].off + n->num[i + 3].len;
-            generic_ipev_take(best, PTS_IP_FULL, "client IP", n->num[i].off,
+            generic_ipev_take(best, PTS_IP_FULL, generic_chain_eq(n, i, b, 4, false) ||
+                              generic_chain_eq(n, i, b, 4, true) ? "client IP"
+                              : "client IP, octets permuted,", n->num[i].off,
                               end - n->num[i].off, n->num[i].label);
         }
         if (generic_num_chain(n, i, 3)) {
@@ -523,9 +566,17 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
         if (generic_num_chain(n, i, 2)) {
             end = n->num[i + 1].off + n->num[i + 1].len;
             if (generic_chain_eq(n, i, b + 2, 2, false) ||
-                generic_chain_eq(n, i, b + 2, 2, true))
-                generic_ipev_take(best, PTS_IP_TWO, "last two octets of client IP",
+                generic_chain_eq(n, i, b + 2, 2, true)) {
+                /* at the end of the first label, after a separator, the
+                 * pair is where a generic name puts the host's octets */
+                bool ends = n->num[i].label == 0 && n->nlab > 1 &&
+                            end == n->lab[0].off + n->lab[0].len &&
+                            n->num[i].off > 0 && generic_is_sep(n->s[n->num[i].off - 1]);
+
+                generic_ipev_take(best, ends ? PTS_IP_TWO_END : PTS_IP_TWO,
+                                  "last two octets of client IP",
                                   n->num[i].off, end - n->num[i].off, n->num[i].label);
+            }
         }
     }
 }
@@ -593,11 +644,6 @@ static size_t generic_label_of(const generic_name *n, size_t off)
         if (off <= n->lab[l].off + n->lab[l].len)
             return l;
     return 0;
-}
-
-static bool generic_is_sep(char c)
-{
-    return c == '-' || c == '.' || c == '_';
 }
 
 /* IPv6: the name is cut at separators into pieces; pieces of 1..4 hex
@@ -745,6 +791,8 @@ static bool generic_tok_match(const generic_token *t, const char *w, size_t wl)
         return tl == wl && memcmp(w, t->tok, tl) == 0;
     case TOK_PREFIX:
         return memcmp(w, t->tok, tl) == 0;
+    case TOK_SUFFIX:
+        return wl <= tl + 3 && memcmp(w + wl - tl, t->tok, tl) == 0;
     default:
         for (size_t i = 0; i + tl <= wl; i++)
             if (memcmp(w + i, t->tok, tl) == 0)
@@ -854,10 +902,65 @@ static void generic_tokens(const generic_name *n, generic_tokev *ev)
         ev->isp_pts = 16;
 }
 
-/* Shape of the first label: numbers that look like octets. */
+/* Subscriber-line shapes in one word of the first label (cut at '-' and
+ * '_'): a hex run of 12..16 digits with letters and digits (a cable
+ * modem's MAC address, "h0002a5d76857", "s0106a84e3f1b2c3d"), and the
+ * number of alternating letter and digit runs ("h53n2fls32o828": 8). */
+static void generic_word_shape(const char *w, size_t len, bool *mac, bool *wrapped,
+                               size_t *runs)
+{
+    size_t r = 0;
+    int prev = 0;                   /* 1 letter, 2 digit */
+
+    /* a subscriber number wrapped in letters: "pcp04024417pcs" */
+    for (size_t i = 2; i < len; i++) {
+        size_t j = i;
+
+        if (!generic_is_digit(w[i]) || generic_is_digit(w[i - 1]))
+            continue;
+        while (j < len && generic_is_digit(w[j]))
+            j++;
+        if (j - i >= 6 && j + 2 <= len && generic_is_alpha(w[i - 1]) &&
+            generic_is_alpha(w[i - 2]) && generic_is_alpha(w[j]) && generic_is_alpha(w[j + 1]))
+            *wrapped = true;
+        i = j;
+    }
+    for (size_t i = 0; i < len;) {
+        size_t st = i, digits = 0, letters = 0;
+
+        while (i < len && generic_is_hex(w[i])) {
+            if (generic_is_digit(w[i]))
+                digits++;
+            else
+                letters++;
+            i++;
+        }
+        if (i - st >= 12 && i - st <= 16 && digits >= 3 && letters >= 1)
+            *mac = true;
+        if (i == st)
+            i++;
+    }
+    for (size_t i = 0; i < len; i++) {
+        int k = generic_is_digit(w[i]) ? 2 : generic_is_alpha(w[i]) ? 1 : 0;
+
+        if (k != 0 && k != prev)
+            r++;
+        prev = k;
+    }
+    if (r > *runs)
+        *runs = r;
+}
+
+/* Shape of the first label: numbers that look like octets, or the
+ * marks of a line or customer id (long numbers, MAC addresses, runs of
+ * letters and digits, many numbered segments). */
 static int generic_shape(const generic_name *n, const char **what)
 {
-    size_t octets = 0, longest = 0, run = 0;
+    size_t octets = 0, longest = 0, run = 0, runs = 0, words = 0, numbered = 0;
+    const char *s = n->s + n->lab[0].off;
+    size_t len = n->lab[0].len, numbered_labels = 0, digits = 0, alnum = 0;
+    bool mac = false, wrapped = false;
+    int pts = 0, extra = 0;
 
     *what = NULL;
     if (n->host_labels == 0)
@@ -879,18 +982,110 @@ static int generic_shape(const generic_name *n, const char **what)
                 n->num[i + 3].label < n->host_labels)
                 octets = 4;
     }
+    for (size_t i = 0; i < len;) {
+        size_t st = i;
+        bool digit = false;
+
+        while (i < len && s[i] != '-' && s[i] != '_') {
+            digit |= generic_is_digit(s[i]);
+            digits += generic_is_digit(s[i]);
+            alnum += generic_is_digit(s[i]) || generic_is_alpha(s[i]);
+            i++;
+        }
+        generic_word_shape(s + st, i - st, &mac, &wrapped, &runs);
+        words++;
+        numbered += digit;
+        i++;
+    }
     if (octets >= 4) {
         *what = "four numbers like an IPv4 address";
         return PTS_SHAPE_QUAD;
     }
+    if (mac) {
+        *what = "a MAC-address-like hex id";
+        return PTS_SHAPE_MAC;
+    }
+    if (runs >= 7) {
+        *what = "a line id of letter and digit runs";
+        return PTS_SHAPE_RUNS;
+    }
+    if (wrapped) {
+        *what = "a long number wrapped in letters";
+        return PTS_SHAPE_WRAPPED;
+    }
+    for (size_t l = 0; l < n->host_labels; l++) {
+        const char *ls = n->s + n->lab[l].off;
+
+        for (size_t k = 0; k < n->lab[l].len; k++)
+            if (generic_is_digit(ls[k])) {
+                numbered_labels++;
+                break;
+            }
+    }
     if (octets == 3) {
         *what = "three numbers like IPv4 octets";
-        return PTS_SHAPE_TRIPLE;
+        pts = PTS_SHAPE_TRIPLE;
+    } else if (longest >= 6) {
+        *what = "a long number";
+        pts = PTS_SHAPE_LONG;
+    } else if (len >= 6 && generic_is_alpha(s[0]) && digits == len - 1) {
+        *what = "a letter and a number";
+        pts = PTS_SHAPE_LETTER_ID;
+    } else if (longest > 0) {
+        *what = "a number";
+        pts = PTS_SHAPE_NUMBERED;
     }
-    if (longest > 0) {
-        *what = longest >= 7 ? "a long number" : "a number";
-        return PTS_SHAPE_NUMBERED;
+    if (runs >= 5)
+        extra += PTS_SHAPE_SOME_RUNS;
+    if (words >= 4 && numbered >= 3)
+        extra += PTS_SHAPE_SEGMENTS;
+    if (n->host_labels >= 2 && numbered_labels == n->host_labels)
+        extra += PTS_SHAPE_ALL_NUMBERED;
+    if (digits >= 8 && 3 * digits >= 2 * alnum)
+        extra += PTS_SHAPE_MOSTLY_DIGITS;
+    if (extra > 0 && pts <= PTS_SHAPE_NUMBERED)
+        *what = words >= 4 && numbered >= 3 ? "numbered segments like a line id"
+                                             : "letter and digit runs";
+    pts += extra;
+    return pts > PTS_SHAPE_QUAD ? PTS_SHAPE_QUAD : pts;
+}
+
+/* The host octet of the client address as the first or last number of
+ * the first label, standing alone or behind a one-letter prefix
+ * ("ky-richmond2a-123" for 68.71.36.123, "h234n2fls32o895" for
+ * 217.208.73.234), not glued to a word as in a server's "host66": one
+ * octet matches by chance one time in 256, so it only adds to other
+ * signs. */
+static bool generic_num_alone(const generic_name *n, const generic_num *g)
+{
+    size_t lo = n->lab[0].off, hi = lo + n->lab[0].len;
+    size_t st = g->off, end = g->off + g->len;
+    bool left = st == lo || generic_is_sep(n->s[st - 1]) ||
+                (st == lo + 1 && generic_is_alpha(n->s[lo]));
+
+    return g->len <= 3 && left && (end == hi || !generic_is_digit(n->s[end]));
+}
+
+static int generic_ip4_host(const generic_name *n, const rdns_addr *ip)
+{
+    size_t first = n->nnum, last = n->nnum;
+    size_t hi = n->lab[0].off + n->lab[0].len;
+
+    if (ip == NULL || ip->family != AF_INET || n->host_labels == 0)
+        return 0;
+    for (size_t i = 0; i < n->nnum && n->num[i].label == 0; i++) {
+        if (first == n->nnum)
+            first = i;
+        last = i;
     }
+    if (first == n->nnum)
+        return 0;
+    if (n->num[first].val == ip->b[3] && generic_num_alone(n, &n->num[first]))
+        return PTS_IP_HOST;
+    if (n->num[last].val == ip->b[3] && n->num[last].off + n->num[last].len == hi &&
+        n->num[last].len <= 3 && generic_is_sep(n->s[n->num[last].off - 1 < n->lab[0].off
+                                                      ? n->lab[0].off : n->num[last].off - 1]))
+        return PTS_IP_HOST;
     return 0;
 }
 
@@ -936,7 +1131,7 @@ bool rdns_generic_classify(const rdns_generic *g, const char *name,
     const char *shape_what, *hit;
     char where[32], ipbuf[RDNS_ADDR_STRLEN], frag[RDNS_NAME_MAX + 1];
     size_t len;
-    int shape, total, i;
+    int shape, total, i, hostoct = 0;
 
     if (reason != NULL && reasonlen > 0)
         reason[0] = '\0';
@@ -1000,6 +1195,10 @@ bool rdns_generic_classify(const rdns_generic *g, const char *name,
     /* the address found in the name already explains its shape */
     if (ipev.pts > 0)
         shape = 0;
+    else
+        shape += hostoct = generic_ip4_host(&n, ip);
+    if (hostoct > 0 && shape_what == NULL)
+        shape_what = "the host octet of the client IP";
     total = ipev.pts + tokev.isp_pts + shape + tokev.server_pts;
 
     if (ipev.pts > 0) {
@@ -1020,8 +1219,10 @@ bool rdns_generic_classify(const rdns_generic *g, const char *name,
             return generic_reason(reason, reasonlen, true, "%s %s embedded as %s in %s%s",
                                   ipev.what, ipbuf, frag, where, tokpart);
         if (shape > PTS_SHAPE_NUMBERED)
-            return generic_reason(reason, reasonlen, true, "first label holds %s%s",
-                                  shape_what, tokpart);
+            return generic_reason(reason, reasonlen, true, "first label holds %s%s%s",
+                                  shape_what, hostoct > 0 && strcmp(shape_what,
+                                  "the host octet of the client IP") != 0
+                                  ? " ending in the client IP's host octet" : "", tokpart);
         return generic_reason(reason, reasonlen, true, "ISP token%s '%s' in %s%s",
                               tokev.isp_pts > tokev.isp_best ? "s including" : "",
                               tokev.isp, generic_where(&n, tokev.isp_label, tw, sizeof(tw)),
