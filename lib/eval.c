@@ -261,7 +261,10 @@ static void eval_ptr_checks(rdns_eval *ev, rdns_score *card)
         for (size_t i = 0; i < n; i++) {
             const char *name = verified ? verified : rdns_fcrdns_ptr_name(ev->fc, i);
 
-            if (rdns_generic_classify(ev->e->generic, name, &ev->client, reason, sizeof(reason))) {
+            /* a confirmed name may be recognised as an outbound mail host */
+            if (rdns_generic_classify_ex(ev->e->generic, name, &ev->client,
+                                         verified ? RDNS_GENERIC_CONFIRMED : 0,
+                                         reason, sizeof(reason))) {
                 snprintf(detail, sizeof(detail), "%s: %s", name, reason);
                 snprintf(fix, sizeof(fix),
                          "%s looks like a dynamic or residential address: send through your "

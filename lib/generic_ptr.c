@@ -198,6 +198,24 @@ static const generic_token generic_server_tokens[] = {
     {"imap", TOK_EXACT, 1}, {"pop", TOK_EXACT, 1}, {"webmail", TOK_EXACT, 1},
 };
 
+/* Labels of an operator's outbound mail hosts, as the letter runs of a
+ * label near the registered domain ("smtp-out", "outbound-mail", "mta"). */
+static const generic_token generic_outbound_words[] = {
+    {"mail", TOK_EXACT, 1}, {"mailout", TOK_EXACT, 1}, {"mailer", TOK_PREFIX, 1},
+    {"out", TOK_EXACT, 1}, {"outbound", TOK_EXACT, 1}, {"outgoing", TOK_EXACT, 1},
+    {"smtp", TOK_PREFIX, 1}, {"esmtp", TOK_EXACT, 1}, {"mta", TOK_PREFIX, 1},
+    {"mx", TOK_EXACT, 1}, {"mxout", TOK_EXACT, 1}, {"mout", TOK_EXACT, 1},
+    {"sender", TOK_PREFIX, 1}, {"send", TOK_EXACT, 1}, {"relay", TOK_PREFIX, 1},
+    {"bounce", TOK_PREFIX, 1}, {"email", TOK_EXACT, 1},
+};
+
+/* ISP tokens that describe an address rather than an access line; they
+ * do not stop an outbound-mail label from deciding. */
+static const char *const generic_address_words[] = {
+    "ip", "host", "rev", "reverse", "addr", "ipv", "in",
+    "business", "biz",
+};
+
 /* ------------------------------------------------------------------ */
 /* Regexes                                                              */
 
@@ -1090,6 +1108,63 @@ static int generic_ip4_host(const generic_name *n, const rdns_addr *ip)
 }
 
 /* ------------------------------------------------------------------ */
+/* Outbound mail hosts by structure                                     */
+
+/* Is one of the two host labels next to the registered domain an
+ * outbound-mail label, and is no access-network token anywhere in the
+ * host part? Sets *word to the label's word and *label to its index. */
+static bool generic_outbound(const generic_name *n, const char **word, size_t *label)
+{
+    const generic_token *hit = NULL;
+    size_t hit_label = 0;
+
+    for (size_t l = 0; l < n->host_labels; l++) {
+        const char *s = n->s + n->lab[l].off;
+        size_t len = n->lab[l].len;
+        bool near = l + 2 >= n->host_labels;
+
+        for (size_t i = 0; i < len;) {
+            size_t st;
+
+            while (i < len && !generic_is_alpha(s[i]))
+                i++;
+            st = i;
+            while (i < len && generic_is_alpha(s[i]))
+                i++;
+            if (i == st)
+                continue;
+            const generic_token *t = generic_tok_find(generic_isp_tokens,
+                                                      sizeof(generic_isp_tokens) /
+                                                      sizeof(*generic_isp_tokens),
+                                                      s + st, i - st);
+            if (t != NULL && t->pts >= 4) {
+                bool neutral = false;
+
+                for (size_t k = 0; k < sizeof(generic_address_words) /
+                                       sizeof(*generic_address_words); k++)
+                    neutral |= strcmp(t->tok, generic_address_words[k]) == 0;
+                if (!neutral)
+                    return false;   /* "mail.dsl.isp.net" is still a home line */
+            }
+            if (near && hit == NULL) {
+                t = generic_tok_find(generic_outbound_words,
+                                     sizeof(generic_outbound_words) /
+                                     sizeof(*generic_outbound_words), s + st, i - st);
+                if (t != NULL) {
+                    hit = t;
+                    hit_label = l;
+                }
+            }
+        }
+    }
+    if (hit == NULL)
+        return false;
+    *word = hit->tok;
+    *label = hit_label;
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
 /* Classification                                                       */
 
 static bool generic_reason(char *reason, size_t len, bool generic, const char *fmt, ...)
@@ -1123,6 +1198,13 @@ static const char *generic_known_sender(const char *name)
 
 bool rdns_generic_classify(const rdns_generic *g, const char *name,
                            const rdns_addr *ip, char *reason, size_t reasonlen)
+{
+    return rdns_generic_classify_ex(g, name, ip, 0, reason, reasonlen);
+}
+
+bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
+                              const rdns_addr *ip, unsigned flags,
+                              char *reason, size_t reasonlen)
 {
     char low[RDNS_NAME_MAX + 2];
     generic_name n;
@@ -1159,7 +1241,7 @@ bool rdns_generic_classify(const rdns_generic *g, const char *name,
                 return generic_reason(reason, reasonlen, false,
                                       "matches not_generic '%s'", g->not_suffix.v[k]);
     }
-    if ((hit = generic_known_sender(low)) != NULL)
+    if (!(flags & RDNS_GENERIC_NO_SENDER_LIST) && (hit = generic_known_sender(low)) != NULL)
         return generic_reason(reason, reasonlen, false,
                               "known mail sender domain %s", hit);
     if (g != NULL && (g->nnot_re > 0 || g->npatterns > 0)) {
@@ -1207,6 +1289,21 @@ bool rdns_generic_classify(const rdns_generic *g, const char *name,
          * so the slice may hold bytes no log line should carry. */
         rdns_sanitize(frag, sizeof(frag), low + ipev.off, ipev.len);
         generic_where(&n, ipev.label, where, sizeof(where));
+    }
+    if (total >= GENERIC_THRESHOLD && (flags & RDNS_GENERIC_CONFIRMED)) {
+        const char *word;
+        size_t ol;
+
+        if (generic_outbound(&n, &word, &ol)) {
+            char dom[RDNS_NAME_MAX + 1];
+            size_t doff = n.lab[n.host_labels].off;
+
+            rdns_sanitize(dom, sizeof(dom), low + doff, len - doff);
+            return generic_reason(reason, reasonlen, false,
+                                  "forward-confirmed name under outbound-mail label '%s' "
+                                  "of %s, no access-network token: a mail server",
+                                  word, dom);
+        }
     }
     if (total >= GENERIC_THRESHOLD) {
         char tokpart[96] = "";

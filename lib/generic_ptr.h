@@ -5,11 +5,15 @@
  * dynamic or residential address, rather than a mail server's own name?
  *
  * Evidence, in order: admin "not generic" suffixes and the built-in list
- * of known outbound-mail domains (never generic); admin regexes (PCRE2,
+ * of known outbound-mail domains (never generic); for a forward-confirmed
+ * name, an outbound-mail label under the registered domain (never
+ * generic either); admin regexes (PCRE2,
  * compiled once, with a match limit); the client address embedded in the
  * name in any common encoding (dotted, dashed, reversed, zero-padded, run
  * together, hex, partial, IPv6 nibbles or groups); ISP tokens (dsl, dyn,
- * pool, dhcp, ppp, cable...) weighed by where they stand in the name.
+ * pool, dhcp, ppp, cable...) weighed by where they stand in the name;
+ * the shape of a line or customer id (MAC-derived hex, letter/digit runs,
+ * long numbers). Registered domains come from the Public Suffix List.
  * Every decision carries a reason for people.
  *
  * A classifier is immutable once created and safe to share across threads.
@@ -38,6 +42,22 @@ void rdns_generic_free(rdns_generic *g);
  * "client IP 85.105.64.87 embedded as 851056487 in the first label". */
 bool rdns_generic_classify(const rdns_generic *g, const char *name,
                            const rdns_addr *ip, char *reason, size_t reasonlen);
+
+/* What the caller knows about the name besides its text. */
+#define RDNS_GENERIC_CONFIRMED 0x1u      /* name forward-confirms to ip (FCrDNS) */
+#define RDNS_GENERIC_NO_SENDER_LIST 0x2u /* skip the built-in list of large
+                                          * senders: for measuring structure */
+
+/* As rdns_generic_classify, with flags. With RDNS_GENERIC_CONFIRMED a
+ * name that would be generic but stands under an outbound-mail label
+ * (mail, out, smtp, mta, outbound, sender, mx, relay, bounce ...) within
+ * two labels of its registered domain, with no access-network token in
+ * its host part, is a mail server's name: "a8-30.smtp-out.amazonses.com",
+ * "10-20-30-40.out.example-esp.com". Without confirmation the name proves
+ * nothing about who runs the address, so structure is not used. */
+bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
+                              const rdns_addr *ip, unsigned flags,
+                              char *reason, size_t reasonlen);
 
 /* Checks one PCRE2 pattern the way rdns_generic_create will compile it.
  * For the config parser, so it can report file:line. */
