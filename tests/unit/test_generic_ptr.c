@@ -80,6 +80,30 @@ static const tcase cases[] = {
     {"static.example-cdn.net", NULL, false, "weak signs only"},
     /* the embedded address of another host: the name's shape still counts */
     {"c-1-2-3-4.hsd1.ma.comcast.net", "85.105.64.87", true, NULL},
+    /* issue 13: evidence on names nobody wrote a rule for */
+    {"d53-64-35-171.nap.wideopenwest.com", "64.53.171.35", true, "octets permuted"},
+    {"s233-64-90-216.try.wideopenwest.com", "64.233.216.90", true, "octets permuted"},
+    {"s0106a84e3f1b2c3d.vc.shawcable.net", NULL, true, "MAC-address-like"},
+    {"h0002a5d76857.ne.client2.attbi.com", "65.96.12.59", true, "MAC-address-like"},
+    {"h53n2fls32o828.telia.com", NULL, true, "letter and digit runs"},
+    {"pcp04024417pcs.toresd01.pa.comcast.net", "68.86.206.126", true, "wrapped in letters"},
+    {"s271272.static.corbina.ru", "78.107.251.238", true, "a long number"},
+    {"a96134.upc-a.chello.nl", NULL, true, "a letter and a number"},
+    {"cm89.omega139.maxonline.com.sg", NULL, true, "ISP token 'cm'"},
+    {"ti0123a400-1234.bb.online.no", NULL, true, "ISP token 'bb'"},
+    {"CM-vina5-168-207.cm.vtr.net", "200.104.168.207", true, "last two octets"},
+    {"leased-line-54-82.telecom.by", "217.21.54.82", true, "ISP token 'leased'"},
+    {"ca-morpark-cuda1-zone7-b-159.vnnyca.adelphia.net", "67.23.129.159", true,
+     "client IP's host octet"},
+    {"p3012345-ipngn200404osakachuo.osaka.ocn.ne.jp", NULL, true, "ISP token 'ipngn'"},
+    {"natpool62.rev.net", "63.148.93.62", true, "'pool' in the first label"},
+    /* ... and the server names they must leave alone */
+    {"host66.insuranceiq.com", "65.217.159.66", false, NULL},
+    {"vps123456.example-hosting.net", NULL, false, NULL},
+    {"dd12345.kasserver.com", NULL, false, NULL},
+    {"liverpool12.example.co.uk", NULL, false, NULL},
+    {"fed1rmmtao104.cox.net", NULL, false, NULL},
+    {"tk2dcpuba02.msn.com", "65.54.195.210", false, NULL},
     /* case and trailing dot */
     {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
     {"MAIL-WR1-F54.GOOGLE.COM.", NULL, false, "known mail sender domain google.com"},
@@ -309,9 +333,80 @@ static void test_odd_input(void)
     rdns_generic_free(NULL);
 }
 
+/* Issue 13 item 3: outbound mail hosts by structure, only for names
+ * that forward-confirm, and the built-in list held out. */
+static void test_structure(void)
+{
+    static const struct {
+        const char *name, *ip;
+        unsigned flags;
+        bool generic;
+        const char *reason_has;
+    } sc[] = {
+        {"198-51-100-20.out.esp.example", "198.51.100.20", 0, true, "client IP"},
+        {"198-51-100-20.out.esp.example", "198.51.100.20", RDNS_GENERIC_CONFIRMED, false,
+         "outbound-mail label 'out' of esp.example"},
+        {"o167-89-97-77.outbound-mail.sendgrid.net", "167.89.97.77",
+         RDNS_GENERIC_NO_SENDER_LIST, true, "client IP"},
+        {"o167-89-97-77.outbound-mail.sendgrid.net", "167.89.97.77",
+         RDNS_GENERIC_NO_SENDER_LIST | RDNS_GENERIC_CONFIRMED, false, "label 'outbound'"},
+        {"o167-89-97-77.outbound-mail.sendgrid.net", "167.89.97.77", 0, false,
+         "known mail sender domain sendgrid.net"},
+        {"66-220-155-151.mail-mail.facebook.com", "66.220.155.151",
+         RDNS_GENERIC_NO_SENDER_LIST | RDNS_GENERIC_CONFIRMED, false, "label 'mail'"},
+        {"outbound-10-20-30-40.mailgun.example", "10.20.30.40", RDNS_GENERIC_CONFIRMED, false,
+         NULL},
+        {"10-20-30-40.smtp.out.pool.esp.example", "10.20.30.40", RDNS_GENERIC_CONFIRMED, true,
+         "client IP"},                          /* 'pool' is an access token */
+        {"dsl-198-51-100-22.mail.esp.example", "198.51.100.22", RDNS_GENERIC_CONFIRMED, true,
+         "ISP token 'dsl'"},
+        {"mx-ll-110-164-48-47.static.3bb.co.th", "110.164.48.47", RDNS_GENERIC_CONFIRMED, true,
+         NULL},
+        /* more than two labels from the registered domain: not its outbound label */
+        {"198-51-100-20.out.pop1.site2.esp.example", "198.51.100.20", RDNS_GENERIC_CONFIRMED,
+         true, "client IP"},
+        /* the registered domain comes from the PSL: "smtp" under co.uk's
+         * registrant, not a label of co.uk */
+        {"81-2-3-4.smtp.example.co.uk", "81.2.3.4", RDNS_GENERIC_CONFIRMED, false,
+         "of example.co.uk"},
+        /* confirmation alone does not make a generic name a server */
+        {"c-24-61-36-227.hsd1.ma.comcast.net", "24.61.36.227", RDNS_GENERIC_CONFIRMED, true,
+         NULL},
+    };
+    char err[256], reason[256];
+    rdns_generic *g = rdns_generic_create(NULL, NULL, err, sizeof(err));
+
+    CHECK(g != NULL);
+    for (size_t i = 0; i < sizeof(sc) / sizeof(*sc); i++) {
+        rdns_addr ip;
+        bool got;
+
+        CHECK(rdns_addr_parse(sc[i].ip, &ip));
+        got = rdns_generic_classify_ex(g, sc[i].name, &ip, sc[i].flags, reason,
+                                       sizeof(reason));
+        if (got != sc[i].generic ||
+            (sc[i].reason_has && strstr(reason, sc[i].reason_has) == NULL))
+            fprintf(stderr, "structure case %zu %s flags %u: got %s \"%s\"\n", i,
+                    sc[i].name, sc[i].flags, got ? "generic" : "not generic", reason);
+        CHECK(got == sc[i].generic);
+        if (sc[i].reason_has != NULL)
+            CHECK(strstr(reason, sc[i].reason_has) != NULL);
+    }
+    /* classify is classify_ex without flags */
+    {
+        rdns_addr ip;
+
+        CHECK(rdns_addr_parse("198.51.100.20", &ip));
+        CHECK(rdns_generic_classify(g, "198-51-100-20.out.esp.example", &ip, reason,
+                                    sizeof(reason)));
+    }
+    rdns_generic_free(g);
+}
+
 int main(void)
 {
     test_table();
+    test_structure();
     test_admin_lists();
     test_pattern_ok();
     test_odd_input();
