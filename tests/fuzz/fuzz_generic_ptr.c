@@ -13,7 +13,10 @@
  *   - the verdict does not change with ASCII case or one trailing dot
  *     (the contract: "any case, trailing dot allowed");
  *   - a name under a not_generic suffix is never generic (they win over
- *     everything else), whatever address comes with it.
+ *     everything else), whatever address comes with it;
+ *   - forward confirmation only ever takes a verdict away (structure
+ *     recognises servers, never makes a name generic), and holding out
+ *     the built-in sender list only ever adds one.
  */
 #include <ctype.h>
 #include <sys/socket.h>
@@ -71,9 +74,16 @@ static void check(const rdns_generic *g, const char *name, const rdns_addr *ip)
     size_t n = strlen(name);
     char *other = malloc(n + 2);
     bool generic = classify(g, name, ip);
+    char reason[512];
 
     if (other == NULL)
         abort();
+    if (rdns_generic_classify_ex(g, name, ip, RDNS_GENERIC_CONFIRMED, reason, sizeof(reason)))
+        FUZZ_ASSERT(generic);
+    FUZZ_ASSERT(fuzz_printable(reason, sizeof(reason)));
+    if (generic)
+        FUZZ_ASSERT(rdns_generic_classify_ex(g, name, ip, RDNS_GENERIC_NO_SENDER_LIST,
+                                             reason, sizeof(reason)));
     for (size_t i = 0; i <= n; i++)
         other[i] = (char)toupper((unsigned char)name[i]);
     FUZZ_ASSERT(classify(g, other, ip) == generic);
