@@ -140,73 +140,74 @@ enum { TOK_EXACT, TOK_PREFIX, TOK_SUBSTR, TOK_SUFFIX };
 
 typedef struct generic_token {
     const char *tok;
+    size_t len;                     /* strlen(tok), known at compile time */
     int how;
     int pts;
 } generic_token;
 
 static const generic_token generic_isp_tokens[] = {
-    {"dsl", TOK_SUBSTR, 6}, {"dyn", TOK_PREFIX, 6}, {"dynamic", TOK_SUBSTR, 6},
-    {"dinamic", TOK_SUBSTR, 6}, {"dial", TOK_PREFIX, 6}, {"pool", TOK_PREFIX, 6},
-    {"pools", TOK_EXACT, 6}, {"pool", TOK_SUFFIX, 6}, {"dhcp", TOK_SUBSTR, 6}, {"ppp", TOK_PREFIX, 6},
-    {"pppoe", TOK_SUBSTR, 6}, {"ipoe", TOK_SUBSTR, 6}, {"cable", TOK_PREFIX, 6},
-    {"cust", TOK_PREFIX, 6}, {"customer", TOK_SUBSTR, 6},
-    {"broadband", TOK_SUBSTR, 6}, {"bredband", TOK_SUBSTR, 6},
-    {"residential", TOK_SUBSTR, 6}, {"resi", TOK_PREFIX, 4}, {"res", TOK_EXACT, 4},
-    {"cpe", TOK_PREFIX, 6}, {"ftth", TOK_PREFIX, 6}, {"fttx", TOK_PREFIX, 6},
-    {"fttb", TOK_PREFIX, 6}, {"fttc", TOK_PREFIX, 6}, {"fios", TOK_EXACT, 6},
-    {"hsd", TOK_EXACT, 6}, {"hsi", TOK_EXACT, 4}, {"catv", TOK_SUBSTR, 6},
-    {"docsis", TOK_SUBSTR, 6}, {"cm", TOK_EXACT, 4}, {"cgn", TOK_EXACT, 4},
-    {"nat", TOK_EXACT, 4}, {"dip", TOK_EXACT, 4}, {"subscriber", TOK_SUBSTR, 6},
-    {"abo", TOK_EXACT, 4}, {"kunden", TOK_PREFIX, 4}, {"client", TOK_PREFIX, 4},
-    {"clients", TOK_EXACT, 4}, {"user", TOK_PREFIX, 4}, {"home", TOK_PREFIX, 4},
-    {"host", TOK_EXACT, 3}, {"ip", TOK_EXACT, 4}, {"ipv", TOK_EXACT, 3},
-    {"static", TOK_PREFIX, 4}, {"fixed", TOK_PREFIX, 4}, {"fix", TOK_EXACT, 3},
-    {"mobile", TOK_PREFIX, 4}, {"mob", TOK_EXACT, 4}, {"gprs", TOK_PREFIX, 6},
-    {"umts", TOK_EXACT, 6}, {"lte", TOK_EXACT, 4}, {"wireless", TOK_SUBSTR, 4},
-    {"wifi", TOK_EXACT, 4}, {"wlan", TOK_EXACT, 4}, {"wimax", TOK_EXACT, 4},
-    {"bb", TOK_EXACT, 4}, {"adsl", TOK_SUBSTR, 6}, {"vdsl", TOK_SUBSTR, 6},
-    {"xdsl", TOK_SUBSTR, 6}, {"fiber", TOK_PREFIX, 4}, {"fibre", TOK_PREFIX, 4},
-    {"hfc", TOK_EXACT, 4}, {"bras", TOK_PREFIX, 3}, {"nas", TOK_EXACT, 3},
-    {"rev", TOK_EXACT, 3}, {"reverse", TOK_EXACT, 3}, {"unassigned", TOK_EXACT, 4},
-    {"unused", TOK_EXACT, 4}, {"in", TOK_EXACT, 0}, {"addr", TOK_EXACT, 3},
-    {"access", TOK_EXACT, 3}, {"red", TOK_EXACT, 3}, {"pc", TOK_EXACT, 2},
-    {"adsl", TOK_SUBSTR, 6}, {"triband", TOK_PREFIX, 6}, {"cbl", TOK_EXACT, 4},
-    {"business", TOK_EXACT, 2}, {"biz", TOK_EXACT, 2},
+    {"dsl", 3, TOK_SUBSTR, 6}, {"dyn", 3, TOK_PREFIX, 6}, {"dynamic", 7, TOK_SUBSTR, 6},
+    {"dinamic", 7, TOK_SUBSTR, 6}, {"dial", 4, TOK_PREFIX, 6}, {"pool", 4, TOK_PREFIX, 6},
+    {"pools", 5, TOK_EXACT, 6}, {"pool", 4, TOK_SUFFIX, 6}, {"dhcp", 4, TOK_SUBSTR, 6}, {"ppp", 3, TOK_PREFIX, 6},
+    {"pppoe", 5, TOK_SUBSTR, 6}, {"ipoe", 4, TOK_SUBSTR, 6}, {"cable", 5, TOK_PREFIX, 6},
+    {"cust", 4, TOK_PREFIX, 6}, {"customer", 8, TOK_SUBSTR, 6},
+    {"broadband", 9, TOK_SUBSTR, 6}, {"bredband", 8, TOK_SUBSTR, 6},
+    {"residential", 11, TOK_SUBSTR, 6}, {"resi", 4, TOK_PREFIX, 4}, {"res", 3, TOK_EXACT, 4},
+    {"cpe", 3, TOK_PREFIX, 6}, {"ftth", 4, TOK_PREFIX, 6}, {"fttx", 4, TOK_PREFIX, 6},
+    {"fttb", 4, TOK_PREFIX, 6}, {"fttc", 4, TOK_PREFIX, 6}, {"fios", 4, TOK_EXACT, 6},
+    {"hsd", 3, TOK_EXACT, 6}, {"hsi", 3, TOK_EXACT, 4}, {"catv", 4, TOK_SUBSTR, 6},
+    {"docsis", 6, TOK_SUBSTR, 6}, {"cm", 2, TOK_EXACT, 4}, {"cgn", 3, TOK_EXACT, 4},
+    {"nat", 3, TOK_EXACT, 4}, {"dip", 3, TOK_EXACT, 4}, {"subscriber", 10, TOK_SUBSTR, 6},
+    {"abo", 3, TOK_EXACT, 4}, {"kunden", 6, TOK_PREFIX, 4}, {"client", 6, TOK_PREFIX, 4},
+    {"clients", 7, TOK_EXACT, 4}, {"user", 4, TOK_PREFIX, 4}, {"home", 4, TOK_PREFIX, 4},
+    {"host", 4, TOK_EXACT, 3}, {"ip", 2, TOK_EXACT, 4}, {"ipv", 3, TOK_EXACT, 3},
+    {"static", 6, TOK_PREFIX, 4}, {"fixed", 5, TOK_PREFIX, 4}, {"fix", 3, TOK_EXACT, 3},
+    {"mobile", 6, TOK_PREFIX, 4}, {"mob", 3, TOK_EXACT, 4}, {"gprs", 4, TOK_PREFIX, 6},
+    {"umts", 4, TOK_EXACT, 6}, {"lte", 3, TOK_EXACT, 4}, {"wireless", 8, TOK_SUBSTR, 4},
+    {"wifi", 4, TOK_EXACT, 4}, {"wlan", 4, TOK_EXACT, 4}, {"wimax", 5, TOK_EXACT, 4},
+    {"bb", 2, TOK_EXACT, 4}, {"adsl", 4, TOK_SUBSTR, 6}, {"vdsl", 4, TOK_SUBSTR, 6},
+    {"xdsl", 4, TOK_SUBSTR, 6}, {"fiber", 5, TOK_PREFIX, 4}, {"fibre", 5, TOK_PREFIX, 4},
+    {"hfc", 3, TOK_EXACT, 4}, {"bras", 4, TOK_PREFIX, 3}, {"nas", 3, TOK_EXACT, 3},
+    {"rev", 3, TOK_EXACT, 3}, {"reverse", 7, TOK_EXACT, 3}, {"unassigned", 10, TOK_EXACT, 4},
+    {"unused", 6, TOK_EXACT, 4}, {"in", 2, TOK_EXACT, 0}, {"addr", 4, TOK_EXACT, 3},
+    {"access", 6, TOK_EXACT, 3}, {"red", 3, TOK_EXACT, 3}, {"pc", 2, TOK_EXACT, 2},
+    {"adsl", 4, TOK_SUBSTR, 6}, {"triband", 7, TOK_PREFIX, 6}, {"cbl", 3, TOK_EXACT, 4},
+    {"business", 8, TOK_EXACT, 2}, {"biz", 3, TOK_EXACT, 2},
     /* learned from the corpus: access-network words of several ISPs
      * that no server name there uses */
-    {"leased", TOK_PREFIX, 4}, {"ipngn", TOK_SUBSTR, 6}, {"upc", TOK_EXACT, 4},
-    {"lns", TOK_EXACT, 4},
+    {"leased", 6, TOK_PREFIX, 4}, {"ipngn", 5, TOK_SUBSTR, 6}, {"upc", 3, TOK_EXACT, 4},
+    {"lns", 3, TOK_EXACT, 4},
 };
 
 /* Word tokens with digits ("3g"), matched against whole words only. */
 static const generic_token generic_isp_words[] = {
-    {"3g", TOK_EXACT, 4}, {"4g", TOK_EXACT, 4}, {"5g", TOK_EXACT, 4},
-    {"v4", TOK_EXACT, 2}, {"v6", TOK_EXACT, 2}, {"ipv4", TOK_EXACT, 3},
-    {"ipv6", TOK_EXACT, 3},
+    {"3g", 2, TOK_EXACT, 4}, {"4g", 2, TOK_EXACT, 4}, {"5g", 2, TOK_EXACT, 4},
+    {"v4", 2, TOK_EXACT, 2}, {"v6", 2, TOK_EXACT, 2}, {"ipv4", 4, TOK_EXACT, 3},
+    {"ipv6", 4, TOK_EXACT, 3},
 };
 
 /* Tokens of a mail server's own name. */
 static const generic_token generic_server_tokens[] = {
-    {"mail", TOK_PREFIX, 1}, {"mx", TOK_PREFIX, 1}, {"smtp", TOK_SUBSTR, 1},
-    {"mta", TOK_PREFIX, 1}, {"relay", TOK_SUBSTR, 1}, {"out", TOK_PREFIX, 1},
-    {"mout", TOK_EXACT, 1}, {"mxout", TOK_EXACT, 1}, {"mailout", TOK_EXACT, 1},
-    {"outbound", TOK_SUBSTR, 1}, {"bounce", TOK_PREFIX, 1}, {"mailer", TOK_SUBSTR, 1},
-    {"email", TOK_EXACT, 1}, {"exchange", TOK_EXACT, 1}, {"postfix", TOK_EXACT, 1},
-    {"exim", TOK_EXACT, 1}, {"sendmail", TOK_EXACT, 1}, {"gateway", TOK_EXACT, 1},
-    {"forward", TOK_PREFIX, 1}, {"esa", TOK_EXACT, 1}, {"mailhost", TOK_EXACT, 1},
-    {"lists", TOK_EXACT, 1}, {"list", TOK_EXACT, 1}, {"newsletter", TOK_EXACT, 1},
-    {"imap", TOK_EXACT, 1}, {"pop", TOK_EXACT, 1}, {"webmail", TOK_EXACT, 1},
+    {"mail", 4, TOK_PREFIX, 1}, {"mx", 2, TOK_PREFIX, 1}, {"smtp", 4, TOK_SUBSTR, 1},
+    {"mta", 3, TOK_PREFIX, 1}, {"relay", 5, TOK_SUBSTR, 1}, {"out", 3, TOK_PREFIX, 1},
+    {"mout", 4, TOK_EXACT, 1}, {"mxout", 5, TOK_EXACT, 1}, {"mailout", 7, TOK_EXACT, 1},
+    {"outbound", 8, TOK_SUBSTR, 1}, {"bounce", 6, TOK_PREFIX, 1}, {"mailer", 6, TOK_SUBSTR, 1},
+    {"email", 5, TOK_EXACT, 1}, {"exchange", 8, TOK_EXACT, 1}, {"postfix", 7, TOK_EXACT, 1},
+    {"exim", 4, TOK_EXACT, 1}, {"sendmail", 8, TOK_EXACT, 1}, {"gateway", 7, TOK_EXACT, 1},
+    {"forward", 7, TOK_PREFIX, 1}, {"esa", 3, TOK_EXACT, 1}, {"mailhost", 8, TOK_EXACT, 1},
+    {"lists", 5, TOK_EXACT, 1}, {"list", 4, TOK_EXACT, 1}, {"newsletter", 10, TOK_EXACT, 1},
+    {"imap", 4, TOK_EXACT, 1}, {"pop", 3, TOK_EXACT, 1}, {"webmail", 7, TOK_EXACT, 1},
 };
 
 /* Labels of an operator's outbound mail hosts, as the letter runs of a
  * label near the registered domain ("smtp-out", "outbound-mail", "mta"). */
 static const generic_token generic_outbound_words[] = {
-    {"mail", TOK_EXACT, 1}, {"mailout", TOK_EXACT, 1}, {"mailer", TOK_PREFIX, 1},
-    {"out", TOK_EXACT, 1}, {"outbound", TOK_EXACT, 1}, {"outgoing", TOK_EXACT, 1},
-    {"smtp", TOK_PREFIX, 1}, {"esmtp", TOK_EXACT, 1}, {"mta", TOK_PREFIX, 1},
-    {"mx", TOK_EXACT, 1}, {"mxout", TOK_EXACT, 1}, {"mout", TOK_EXACT, 1},
-    {"sender", TOK_PREFIX, 1}, {"send", TOK_EXACT, 1}, {"relay", TOK_PREFIX, 1},
-    {"bounce", TOK_PREFIX, 1}, {"email", TOK_EXACT, 1},
+    {"mail", 4, TOK_EXACT, 1}, {"mailout", 7, TOK_EXACT, 1}, {"mailer", 6, TOK_PREFIX, 1},
+    {"out", 3, TOK_EXACT, 1}, {"outbound", 8, TOK_EXACT, 1}, {"outgoing", 8, TOK_EXACT, 1},
+    {"smtp", 4, TOK_PREFIX, 1}, {"esmtp", 5, TOK_EXACT, 1}, {"mta", 3, TOK_PREFIX, 1},
+    {"mx", 2, TOK_EXACT, 1}, {"mxout", 5, TOK_EXACT, 1}, {"mout", 4, TOK_EXACT, 1},
+    {"sender", 6, TOK_PREFIX, 1}, {"send", 4, TOK_EXACT, 1}, {"relay", 5, TOK_PREFIX, 1},
+    {"bounce", 6, TOK_PREFIX, 1}, {"email", 5, TOK_EXACT, 1},
 };
 
 /* ISP tokens that describe an address rather than an access line; they
@@ -800,9 +801,9 @@ typedef struct generic_tokev {
 
 static bool generic_tok_match(const generic_token *t, const char *w, size_t wl)
 {
-    size_t tl = strlen(t->tok);
+    size_t tl = t->len;
 
-    if (tl > wl)
+    if (tl > wl || (t->how != TOK_SUBSTR && t->how != TOK_SUFFIX && w[0] != t->tok[0]))
         return false;
     switch (t->how) {
     case TOK_EXACT:
@@ -828,7 +829,7 @@ static const generic_token *generic_tok_find(const generic_token *t, size_t nt,
     for (size_t i = 0; i < nt; i++)
         if (generic_tok_match(&t[i], w, wl) &&
             (best == NULL || t[i].pts > best->pts ||
-             (t[i].pts == best->pts && strlen(t[i].tok) > strlen(best->tok))))
+             (t[i].pts == best->pts && t[i].len > best->len)))
             best = &t[i];           /* ties: the longer token names it better */
     return best;
 }
@@ -1187,12 +1188,18 @@ static bool generic_reason(char *reason, size_t len, bool generic, const char *f
     return generic;
 }
 
-/* Known senders and not_generic suffixes: name is normalised. */
-static const char *generic_known_sender(const char *name)
+/* Known senders: name is lowercase without a trailing dot, len bytes;
+ * the list is lowercase too, so bytes compare. */
+static const char *generic_known_sender(const char *name, size_t len)
 {
-    for (size_t i = 0; i < sizeof(generic_senders) / sizeof(*generic_senders); i++)
-        if (rdns_name_has_suffix(name, generic_senders[i]))
-            return generic_senders[i];
+    for (size_t i = 0; i < sizeof(generic_senders) / sizeof(*generic_senders); i++) {
+        const char *d = generic_senders[i];
+        size_t dl = strlen(d);
+
+        if (dl <= len && memcmp(name + len - dl, d, dl) == 0 &&
+            (dl == len || name[len - dl - 1] == '.'))
+            return d;
+    }
     return NULL;
 }
 
@@ -1241,7 +1248,7 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
                 return generic_reason(reason, reasonlen, false,
                                       "matches not_generic '%s'", g->not_suffix.v[k]);
     }
-    if (!(flags & RDNS_GENERIC_NO_SENDER_LIST) && (hit = generic_known_sender(low)) != NULL)
+    if (!(flags & RDNS_GENERIC_NO_SENDER_LIST) && (hit = generic_known_sender(low, len)) != NULL)
         return generic_reason(reason, reasonlen, false,
                               "known mail sender domain %s", hit);
     if (g != NULL && (g->nnot_re > 0 || g->npatterns > 0)) {
