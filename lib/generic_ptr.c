@@ -1102,8 +1102,8 @@ static int generic_ip4_host(const generic_name *n, const rdns_addr *ip)
     if (n->num[first].val == ip->b[3] && generic_num_alone(n, &n->num[first]))
         return PTS_IP_HOST;
     if (n->num[last].val == ip->b[3] && n->num[last].off + n->num[last].len == hi &&
-        n->num[last].len <= 3 && generic_is_sep(n->s[n->num[last].off - 1 < n->lab[0].off
-                                                      ? n->lab[0].off : n->num[last].off - 1]))
+        n->num[last].len <= 3 && n->num[last].off > n->lab[0].off &&
+        generic_is_sep(n->s[n->num[last].off - 1]))
         return PTS_IP_HOST;
     return 0;
 }
