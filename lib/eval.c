@@ -38,6 +38,7 @@
 #include "helo.h"
 #include "mem.h"
 #include "name.h"
+#include "regdom.h"
 #include "sender.h"
 #include "whitelist.h"
 #include "workers.h"
@@ -265,12 +266,15 @@ static void eval_ptr_checks(rdns_eval *ev, rdns_score *card)
             if (rdns_generic_classify_ex(ev->e->generic, name, &ev->client,
                                          verified ? RDNS_GENERIC_CONFIRMED : 0,
                                          reason, sizeof(reason))) {
+                /* the provider by its registered domain (PSL), when the name has one */
+                const char *isp = rdns_regdom_find(name, RDNS_REGDOM_ICANN);
+
                 snprintf(detail, sizeof(detail), "%s: %s", name, reason);
                 snprintf(fix, sizeof(fix),
                          "%s looks like a dynamic or residential address: send through your "
-                         "provider's mail server, or ask the ISP that owns %s for a PTR "
+                         "provider's mail server, or ask the ISP that owns %s%s%s%s for a PTR "
                          "record naming your mail server (mail.example.com) with an A record "
-                         "back", name, block);
+                         "back", name, block, isp ? " (" : "", isp ? isp : "", isp ? ")" : "");
                 rdns_score_set(card, RDNS_CHECK_PTR_GENERIC, RDNS_CHECK_HIT, detail, fix);
                 return;
             }

@@ -124,6 +124,13 @@ class Scenarios(unittest.TestCase):
         out = json.loads(p.stdout)
         self.assertIn("203.0.113.0/24", out["checks"]["ptr_none"]["fix"])
 
+    def test_generic_fix_names_the_provider(self):
+        # the provider by the registered domain of its name (Public Suffix List)
+        for ip, isp in (("85.105.64.87", "(ttnet.net.tr)"), ("24.61.36.227", "(comcast.net)")):
+            p, _ = run_check(self.nsd.resolver, [ip])
+            out = json.loads(p.stdout)
+            self.assertIn(isp, out["checks"]["ptr_generic"]["fix"], ip)
+
 
 class Faults(unittest.TestCase):
     """A DNS outage must end within the budget and never become a reject."""
