@@ -9,20 +9,35 @@
  *
  *   1. Names the admin lists as not generic (domain suffixes or "~regex")
  *      and the built-in list of domains of large outbound mail senders are
- *      never generic; they win over everything else.
+ *      never generic; they win over everything else. (The list can be held
+ *      out with RDNS_GENERIC_NO_SENDER_LIST, to measure step 6 alone.)
  *   2. Admin regexes (PCRE2, caseless, compiled once, matched with a match
  *      and depth limit) make a name generic.
  *   3. The client address embedded in the name: all four octets in any
  *      order and encoding (dotted, dashed, zero-padded, run together, hex,
- *      one decimal integer) is strong evidence; three octets nearly so;
- *      the last two octets only count together with other evidence. For
- *      IPv6, four or more 16-bit groups or the nibbles of the address.
+ *      one decimal integer, permuted) is strong evidence; three octets
+ *      nearly so; the last two octets only count together with other
+ *      evidence, a little more when they end the first label; the host
+ *      octet alone at the edge of the first label only adds. For IPv6,
+ *      four or more 16-bit groups or the nibbles of the address.
  *   4. ISP tokens (dsl, dyn, pool, cable, ...) weighed by where they stand:
  *      in the host part they count fully, in the registered domain half.
  *      A first label made of four numbers that could be octets looks like
- *      an address even when the client address is not known.
+ *      an address even when the client address is not known; so do the
+ *      marks of a line or customer id: a MAC-derived hex run, seven or
+ *      more letter/digit runs, a long number wrapped in letters, a letter
+ *      and a number, mostly digits, every host label numbered. The
+ *      registered domain comes from the ICANN section of the Public
+ *      Suffix List (regdom.h).
  *   5. Server tokens (mail, mx, smtp, relay, out ...) in the host part
  *      count against.
+ *   6. A name that would be generic but forward-confirms (the caller says
+ *      so with RDNS_GENERIC_CONFIRMED) and stands under an outbound-mail
+ *      label within two labels of its registered domain, with no
+ *      access-network token, is a mail server's: "a8-30.smtp-out.
+ *      amazonses.com" without any list. An ISP's generic names confirm
+ *      too, but carry access tokens or no mail label; a zombie cannot put
+ *      its provider's name under one.
  *
  *   Points add up; a name at or above GENERIC_THRESHOLD is generic. The
  *   reason names the strongest evidence either way. Only bytes of the name
