@@ -126,6 +126,20 @@ static void cb_log_who(rdns_logkv *l, const cb_conn *c)
     rdns_logkv_add(l, "client", c->client);
 }
 
+/* from=<address>, in brackets as Postfix logs it even when the MTA
+ * passed it bare (Postfix does for mail from pickup); "-" before MAIL. */
+static void cb_log_from(rdns_logkv *l, const cb_conn *c)
+{
+    char b[CB_TEXT + 2];
+
+    if (c->from[0] == '\0' || c->from[0] == '<') {
+        rdns_logkv_add(l, "from", c->from[0] ? c->from : "-");
+        return;
+    }
+    snprintf(b, sizeof(b), "<%s>", c->from);
+    rdns_logkv_add(l, "from", b);
+}
+
 /* One log line per decision: who, what DNS said, what was done. Every
  * value is quoted by logkv, so a client's text cannot add fields. */
 static void cb_log_decision(const cb_conn *c, const char *stage, const char *result,
@@ -143,7 +157,7 @@ static void cb_log_decision(const cb_conn *c, const char *stage, const char *res
     rdns_logkv_add(&l, "ptr", ptr);
     rdns_logkv_add(&l, "iprev", rdns_iprev_str(rdns_eval_iprev(c->ev)));
     rdns_logkv_add(&l, "helo", rdns_eval_helo_text(c->ev));
-    rdns_logkv_add(&l, "from", c->from[0] ? c->from : "-");
+    cb_log_from(&l, c);
     if (rcpt != NULL)
         rdns_logkv_add(&l, "rcpt", rcpt);
     rdns_logkv_addf(&l, "score", "%.1f/%.1f", rdns_eval_score(c->ev), cfg->threshold);
@@ -334,7 +348,7 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
         rdns_sanitize(user, sizeof(user), auth, strlen(auth));
         rdns_logkv_init(&l);
         cb_log_who(&l, c);
-        rdns_logkv_add(&l, "from", c->from);
+        cb_log_from(&l, c);
         rdns_logkv_add(&l, "auth", user);
         rdns_logkv_add(&l, "stage", "mail");
         rdns_logkv_add(&l, "result", "authenticated");
@@ -421,7 +435,7 @@ static sfsistat cb_too_many(SMFICTX *ctx, cb_conn *c)
         rdns_log_warn("smfi_setreply failed; the MTA gives its default reply");
     rdns_logkv_init(&l);
     cb_log_who(&l, c);
-    rdns_logkv_add(&l, "from", c->from[0] ? c->from : "-");
+    cb_log_from(&l, c);
     rdns_logkv_add(&l, "stage", "eom");
     rdns_logkv_add(&l, "result", "451");
     rdns_logkv_add(&l, "reason", "too_many_forged_fields");

@@ -27,7 +27,8 @@ DESCRIPTION
                  parsed back with a strict parser of the format documented
                  in rdns-milter(8), LOGGING; the fields must be exactly the
                  documented keys, in order, each value equal to what was
-                 sent (made printable as the daemon documents).
+                 sent (made printable as the daemon documents), a bare
+                 MAIL FROM (Postfix's pickup) logged in brackets.
 
     Everything listens on loopback; the addresses in the zones are data.
 """
@@ -388,9 +389,15 @@ def case_log_fields(args, ns):
                 raise Fail("C: refused")
             s.macros(b"E", i=b"QC")
             mods, final = s.eom()
-            s.close()
             if final[0] != b"c":
                 raise Fail("C: EOM reply %r" % (final,))
+            # and a bare sender, as Postfix passes mail from pickup
+            if s.mail(b"local@good.milter.test")[0] != b"c" or \
+                    s.rcpt(b"<user@example.milter.test>")[0] != b"c":
+                raise Fail("C2: refused")
+            s.macros(b"E", i=b"QC2")
+            mods, final = s.eom()
+            s.close()
 
             # D: trusted_networks.
             s = Session(m.sock)
@@ -399,7 +406,7 @@ def case_log_fields(args, ns):
             s.close()
 
             deadline = time.monotonic() + 10
-            while len(kv_lines(m.read_log())) < 4 and time.monotonic() < deadline:
+            while len(kv_lines(m.read_log())) < 5 and time.monotonic() < deadline:
                 time.sleep(0.05)
             lines = kv_lines(m.read_log())
 
@@ -421,7 +428,11 @@ def case_log_fields(args, ns):
                 ("auth", sanitized(HOSTILE_USER, 256)), ("stage", b"mail"),
                 ("result", b"authenticated")])
 
-            line, f = one_line(lines, client="203.0.113.10")
+            line, f = one_line(lines, qid="QC2")
+            if dict(f).get("from") != b"<local@good.milter.test>":
+                raise Fail("a bare sender is logged in brackets, as Postfix does:\n" + line)
+
+            line, f = one_line(lines, qid="QC")
             expect_fields(line, f, [
                 ("qid", b"QC"), ("client", b"203.0.113.10"), ("ptr", b"mail.good.milter.test"),
                 ("iprev", b"pass"), ("helo", sanitized(helo_c, 128)), ("from", b"<>"),
