@@ -36,6 +36,7 @@ DESCRIPTION
 import argparse
 import os
 import re
+import shlex
 import shutil
 import socket
 import struct
@@ -315,12 +316,16 @@ def sanitized(raw, size):
 
 
 def kv_lines(log):
-    """The parsed key=value lines of the log (those about a client)."""
+    """The parsed key=value lines of the log (those about a client). The
+    man page says Python's shlex.split reads them too: checked here."""
     out = []
     for line in log.splitlines():
         m = re.match(r"^rdns-milter\[\d+\]: ((?:qid|client)=.*)$", line)
         if m:
-            out.append((line, parse_kv(m.group(1))))
+            fields = parse_kv(m.group(1))
+            if shlex.split(m.group(1)) != ["%s=%s" % (k, v.decode()) for k, v in fields]:
+                raise Fail("shlex.split reads it otherwise: %r" % line)
+            out.append((line, fields))
     return out
 
 
