@@ -93,7 +93,7 @@ void rdns_logkv_addn(rdns_logkv *l, const char *key, const char *value, size_t l
     if (l->cut)
         return;
     if (l->len + sep + klen + 1 + vlen > room) {
-        const char *mark = LOGKV_CUT + (sep ? 0 : 1);   /* no leading space */
+        const char *mark = &LOGKV_CUT[sep ? 0 : 1];    /* no leading space */
 
         l->cut = true;
         memcpy(l->text + l->len, mark, strlen(mark) + 1);
