@@ -69,8 +69,12 @@
 /* Forged fields one message may bring: a message with more is refused
  * with a 451 rather than delivered with one left in. Only fields that
  * are ours to delete count, so foreign Authentication-Results never use
- * it up; each costs 4 bytes here and one request to the MTA at EOM. */
-#define CB_MAX_DELETE 10000
+ * it up; each costs 4 bytes here and one request to the MTA at EOM.
+ * Real mail carries a few (one per pass through our MXs). Not more,
+ * because the MTA's cost grows with the square: Postfix's cleanup took
+ * 1.3 s for 1005 deletions, 2.3 s for 2000, 5.7 s for 4000 and 31 s for
+ * 10000, all for one message that a client sends in a second. */
+#define CB_MAX_DELETE 2000
 
 typedef struct cb_conn {
     rdns_engine *engine;            /* this session's rules */
