@@ -13,8 +13,9 @@
  *   the journal adds itself; so warnings and errors keep their priority
  *   and the mail log shows each name once.
  *
- *   Callers pass text that is already sanitised (rdns_sanitize); this
- *   module only bounds the line length.
+ *   Callers pass text that is already sanitised (rdns_sanitize), and
+ *   lines with fields in them built by logkv, which quotes what came from
+ *   the network; this module only bounds the line length.
  */
 #include "log.h"
 
@@ -26,7 +27,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#define LOG_LINE 2048
+#include "logkv.h"
+
+#define LOG_LINE 4096
+_Static_assert(LOG_LINE >= RDNS_LOGKV_LINE, "a logkv line must fit whole: never cut in a quote");
 
 static bool log_stderr = true;      /* until rdns_log_open says otherwise */
 static bool log_journal;            /* stderr is systemd's journal stream */

@@ -11,6 +11,7 @@ add_executable(rdns-milter
   headers.c
   live.c
   log.c
+  logkv.c
   reply.c
   stats.c
   control.c

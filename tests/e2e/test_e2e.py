@@ -543,6 +543,37 @@ def _test_local_submission(self):
     print("\n[postfix local submission: %s: %r]" % (HEADER, d.headers(HEADER)), file=sys.stderr)
 
 
+def _test_forged_headers_past_1000(self):
+    """Postfix only (Sendmail's MaxHeadersLength refuses such a header by
+    default): behind 1000 foreign Authentication-Results, the forged ones
+    claiming our authserv-id are deleted, and all 1005 forged X-RDNS-Score;
+    Postfix applies every deletion, index by index. A message with more
+    than the 2000 fields rdns-milter deletes gets a 451, never delivered."""
+    tok = uuid.uuid4().hex
+    forged = ("Authentication-Results: other.example; spf=pass\r\n" * 1000
+              + "Authentication-Results: %s; iprev=pass policy.iprev=%s\r\n" % (AUTHSERV_ID, GOOD)
+              * 3 + "".join("%s: 0.0/7.0 forged %d\r\n" % (HEADER, i) for i in range(1005)))
+    s = self.session(GOOD, "mail.good.test")
+    r = s.send("alice@good.test", ["user@example.test"], message(tok, extra=forged))
+    s.close()
+    self.assertEqual(r.get("data", (0,))[0], 250, r)
+    d = self.delivered(tok)
+    self.assertEqual(self.score_header(d)[0], 0.0)
+    ar = d.headers("Authentication-Results")
+    self.assertEqual([v for v in ar if v.startswith(AUTHSERV_ID)],
+                     ["%s; iprev=pass policy.iprev=%s (mail.good.test)" % (AUTHSERV_ID, GOOD)])
+    self.assertEqual(len([v for v in ar if v.startswith("other.example")]), 1000)
+
+    tok = uuid.uuid4().hex
+    s = self.session(GOOD, "mail.good.test")
+    r = s.send("alice@good.test", ["user@example.test"],
+               message(tok, extra="%s: forged\r\n" % HEADER * 2001))
+    s.close()
+    self.assertEqual(r.get("data", (0,))[0], 451, r)
+    self.assertIn("4.7.1", r["data"][1])
+    self.assert_never_delivered(tok)
+
+
 def main():
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--mta", choices=("postfix", "sendmail"), required=True)
@@ -552,6 +583,7 @@ def main():
     E2E.__name__ = "E2E_" + ns.mta
     if ns.mta == "postfix":
         E2E.test_local_submission_non_smtpd_milters = _test_local_submission
+        E2E.test_forged_headers_past_1000 = _test_forged_headers_past_1000
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 

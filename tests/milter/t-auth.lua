@@ -3,7 +3,7 @@
 -- X-RDNS-Score the user's mail brings is deleted (no forging for the
 -- recipients' filters). The next message of the same connection without
 -- AUTH is scored again.
--- log: client=203\.0\.113\.66 from=<x@good\.milter\.test> authenticated=alice: not scored
+-- log: ^rdns-milter\[\d+\]: qid=Q1 client=203\.0\.113\.66 from=<x@good\.milter\.test> auth=alice stage=mail result=authenticated$
 -- log: rcpt=<user@example\.milter\.test> .*result=550
 dofile(os.getenv("MILTER_TESTDIR") .. "/common.lua")
 

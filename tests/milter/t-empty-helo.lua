@@ -1,5 +1,5 @@
 -- An empty HELO argument is no FQDN: helo_not_fqdn hits.
--- log: client=203\.0\.113\.10 .*helo= from=.*hits=helo_not_fqdn
+-- log: client=203\.0\.113\.10 .*helo="" from=.*hits=helo_not_fqdn
 dofile(os.getenv("MILTER_TESTDIR") .. "/common.lua")
 
 local conn = open_conn()
