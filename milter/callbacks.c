@@ -24,6 +24,14 @@
  *   always the bare <postmaster> of RFC 5321 section 4.5.1) are accepted
  *   even then; their message gets the header.
  *
+ *   Monitor mode (config mode: monitor): the same decision is reached,
+ *   logged (with mode=monitor), counted (monitor_reject_STAGE, ...) and
+ *   written into the header, but the MTA is told to continue. It is
+ *   logged and counted where enforce mode would have refused and no
+ *   more: once per session at connect or HELO (a refusal there ends the
+ *   session under enforce), once per message at MAIL, once per recipient
+ *   at RCPT.
+ *
  *   Not scored:
  *   - trusted_networks clients, left alone entirely: the connection is
  *     accepted at connect (SMFIS_ACCEPT), so mail re-injected by a local
@@ -65,8 +73,12 @@ typedef struct cb_conn {
     char client[RDNS_ADDR_STRLEN];  /* text, or "unknown" */
     char daemon[64];                /* {daemon_name}, or "" */
 
+    bool monitored;                 /* monitor mode: a would-be refusal at
+                                       connect or HELO was logged */
+
     /* per message */
     bool authenticated;
+    bool monitored_mail;            /* the same at MAIL */
     char qid[CB_QID];
     char from[CB_TEXT];
     unsigned n_score;               /* X-RDNS-Score fields seen */
@@ -91,6 +103,7 @@ static void cb_copy_macro(SMFICTX *ctx, const char *name, char *dst, size_t len)
 static void cb_reset_message(cb_conn *c)
 {
     c->authenticated = false;
+    c->monitored_mail = false;
     c->qid[0] = '\0';
     c->from[0] = '\0';
     c->n_score = 0;
@@ -113,13 +126,14 @@ static void cb_log_decision(const cb_conn *c, const char *stage, const char *res
     rdns_sanitize(ptr, sizeof(ptr), p, strlen(p));
     rdns_score_hits(rdns_eval_card(c->ev), hits, sizeof(hits));
     rdns_log_info("%s%s%sclient=%s ptr=%s iprev=%s helo=%s from=%s%s%s score=%.1f/%.1f "
-                  "action=%s stage=%s result=%s hits=%s%s",
+                  "action=%s stage=%s result=%s hits=%s%s%s",
                   c->qid[0] ? "qid=" : "", c->qid, c->qid[0] ? " " : "", c->client, ptr,
                   rdns_iprev_str(rdns_eval_iprev(c->ev)), rdns_eval_helo_text(c->ev),
                   c->from[0] ? c->from : "-", rcpt ? " rcpt=" : "", rcpt ? rcpt : "",
                   rdns_eval_score(c->ev), cfg->threshold,
                   rdns_action_str(rdns_eval_action(c->ev)), stage, result,
-                  hits[0] ? hits : "none", rdns_eval_whitelisted(c->ev) ? " whitelisted" : "");
+                  hits[0] ? hits : "none", rdns_eval_whitelisted(c->ev) ? " whitelisted" : "",
+                  cfg->mode == RDNS_MODE_MONITOR ? " mode=monitor" : "");
 }
 
 /* The address inside <...>, without a source route, bounded. */
@@ -180,6 +194,8 @@ static sfsistat cb_decide(SMFICTX *ctx, cb_conn *c, rdns_stage stage, const char
 
     if (c->ev == NULL || c->authenticated || stage < cfg->reject_stage)
         return SMFIS_CONTINUE;
+    if (cfg->mode == RDNS_MODE_MONITOR && (c->monitored || c->monitored_mail))
+        return SMFIS_CONTINUE;      /* enforce mode would have refused already */
     rdns_eval_wait(c->ev);          /* the first place a verdict is needed */
     act = rdns_eval_action(c->ev);
     if (act == RDNS_ACTION_ACCEPT)
@@ -193,6 +209,16 @@ static sfsistat cb_decide(SMFICTX *ctx, cb_conn *c, rdns_stage stage, const char
         return SMFIS_CONTINUE;
     }
     reject = act == RDNS_ACTION_REJECT;
+    if (cfg->mode == RDNS_MODE_MONITOR) {
+        /* Logged and counted as enforce mode would refuse; not refused. */
+        if (stage == RDNS_STAGE_MAIL)
+            c->monitored_mail = true;
+        else if (stage != RDNS_STAGE_RCPT)
+            c->monitored = true;
+        rdns_stats_monitored(c->ev, stage, act);
+        cb_log_decision(c, rdns_stage_str(stage), reject ? "550" : "451", rcpt ? who : NULL);
+        return SMFIS_CONTINUE;
+    }
     rdns_reply_expand(reject ? cfg->reject_reply : cfg->tempfail_reply, c->ev, cfg->threshold,
                       text, sizeof(text));
     if (smfi_setreply(ctx, reject ? "550" : "451", reject ? "5.7.1" : "4.7.1", text)
@@ -366,7 +392,8 @@ static sfsistat cb_eom(SMFICTX *ctx)
     cb_copy_macro(ctx, "i", c->qid, sizeof(c->qid));
     /* Inserted at the top: trace fields read from the top down, and
      * RFC 8601 wants Authentication-Results above the fields it covers. */
-    rdns_headers_score(c->ev, cfg->threshold, value, sizeof(value));
+    rdns_headers_score(c->ev, cfg->threshold, cfg->mode == RDNS_MODE_MONITOR, value,
+                       sizeof(value));
     if (smfi_insheader(ctx, 0, score, value) != MI_SUCCESS)
         rdns_log_warn("could not add %s", score);
     if (cfg->authserv_id != NULL && cfg->authserv_id[0] != '\0') {
