@@ -166,11 +166,13 @@ void report_text(FILE *fp, const rdns_eval *ev, const rdns_config *cfg, bool tru
     }
     fprintf(fp, "\nscore %.1f, threshold %.1f: %s\n", rdns_eval_score(ev), cfg->threshold,
             report_action_text(rdns_eval_action(ev), cfg));
-    if (cfg->mode == RDNS_MODE_MONITOR)
-        fprintf(fp, "mode monitor: %s\n", rdns_eval_action(ev) == RDNS_ACTION_ACCEPT
-                ? "nothing is refused; the milter only logs and marks its verdicts"
-                : "not enforced; the milter logs it (mode=monitor) and delivers the message "
-                  "with action=reject or tempfail in X-RDNS-Score");
+    if (cfg->mode == RDNS_MODE_MONITOR && rdns_eval_action(ev) == RDNS_ACTION_ACCEPT)
+        fprintf(fp, "mode monitor: nothing is refused; the milter only logs and marks its "
+                    "verdicts\n");
+    else if (cfg->mode == RDNS_MODE_MONITOR)
+        fprintf(fp, "mode monitor: not enforced; the milter logs it and delivers the message "
+                    "with \"action=%s mode=monitor\" in X-RDNS-Score\n",
+                rdns_action_str(rdns_eval_action(ev)));
     for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
         const char *fix = rdns_score_fix(card, (rdns_check)i);
 
