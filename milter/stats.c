@@ -25,9 +25,10 @@
  *                               recipient;
  *     accept                    each scored message at end of data;
  *     hit_CHECK                 with each decision above (refusal,
- *                               would-be refusal, rescue, accepted message) whose checks
- *                               include CHECK: the counts match the
- *                               decision lines of the log;
+ *                               would-be refusal, rescue, accepted
+ *                               message) whose checks include CHECK: the
+ *                               counts match the decision lines of the
+ *                               log;
  *     dns_lookups, cache_*      the resolver's cache counters of the
  *                               running configuration (zero without a
  *                               cache; they restart at a reload).
@@ -484,12 +485,13 @@ static size_t stats_render_prometheus(const stats_list *l, char *out, size_t out
     for (size_t i = 0; i < l->n; i++) {
         char family[4096];
         size_t fused = 0;
-        bool whole = true;
-        int n = snprintf(piece, sizeof(piece), "# HELP %s %s\n# TYPE %s %s\n", p[i].family,
-                         p[i].help, p[i].family, p[i].type);
+        bool whole;
+        int n;
 
         if (done[i])
             continue;
+        n = snprintf(piece, sizeof(piece), "# HELP %s %s\n# TYPE %s %s\n", p[i].family,
+                     p[i].help, p[i].family, p[i].type);
         whole = n > 0 && (size_t)n < sizeof(piece)
                 && stats_append(family, sizeof(family), &fused, piece);
         for (size_t j = i; j < l->n; j++) {
