@@ -60,6 +60,7 @@ typedef enum config_kind {
     CK_INT,         /* int, min..max */
     CK_WEIGHT,      /* weights[check named after "weights."], min..max */
     CK_STAGE,       /* rdns_stage */
+    CK_RUNMODE,     /* rdns_mode: enforce or monitor */
     CK_MODE,        /* unsigned, octal digits */
     CK_BOOL,        /* bool: true or false */
     CK_STRING,      /* char *, up to maxlen bytes; min 1 = may be empty */
@@ -97,6 +98,7 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
 #define CONFIG_KEYS(X) \
     X("threshold", CK_NUMBER, threshold, 0.1, 1000, 0, NULL) \
     X("reject_stage", CK_STAGE, reject_stage, 0, 0, 0, NULL) \
+    X("mode", CK_RUNMODE, mode, 0, 0, 0, NULL) \
     X("reject_reply", CK_STRING, reject_reply, 0, 0, 450, config_check_reply) \
     X("tempfail_reply", CK_STRING, tempfail_reply, 0, 0, 450, config_check_reply) \
     X("weights.ptr_none", CK_WEIGHT, weights, -100, 100, 0, NULL) \
@@ -161,6 +163,11 @@ static const char *const config_stages[] = {
     [RDNS_STAGE_RCPT] = "rcpt",
 };
 
+static const char *const config_modes[] = {
+    [RDNS_MODE_ENFORCE] = "enforce",
+    [RDNS_MODE_MONITOR] = "monitor",
+};
+
 static const char *const config_facilities[] = {
     "mail", "daemon", "user", "local0", "local1", "local2", "local3",
     "local4", "local5", "local6", "local7",
@@ -190,6 +197,7 @@ rdns_config *rdns_config_default(void)
         c->weights[i] = rdns_check_default_weight((rdns_check)i);
     c->threshold = 7.0;
     c->reject_stage = RDNS_STAGE_RCPT;
+    c->mode = RDNS_MODE_ENFORCE;
     c->reject_reply = rdns_strdup(CONFIG_DEFAULT_REJECT_REPLY);
     c->tempfail_reply = rdns_strdup(CONFIG_DEFAULT_TEMPFAIL_REPLY);
     c->dns_timeout_ms = 1500;
@@ -250,6 +258,11 @@ const char *rdns_stage_str(rdns_stage s)
 {
     return (unsigned)s < sizeof(config_stages) / sizeof(config_stages[0])
         ? config_stages[s] : "?";
+}
+
+const char *rdns_mode_str(rdns_mode m)
+{
+    return (unsigned)m < sizeof(config_modes) / sizeof(config_modes[0]) ? config_modes[m] : "?";
 }
 
 /* ---- messages --------------------------------------------------------- */
@@ -825,6 +838,23 @@ static bool config_set_stage(config_ctx *x, const config_key *k, const yaml_node
                         config_quote(config_scalar(v), q, 40));
 }
 
+static bool config_set_runmode(config_ctx *x, const config_key *k, const yaml_node_t *v,
+                               void *field)
+{
+    char q[80];
+
+    if (!config_expect_scalar(x, k, v))
+        return false;
+    for (size_t i = 0; i < sizeof(config_modes) / sizeof(config_modes[0]); i++) {
+        if (strcmp(config_scalar(v), config_modes[i]) == 0) {
+            *(rdns_mode *)field = (rdns_mode)i;
+            return true;
+        }
+    }
+    return config_error(x, config_line(v), "%s: expected enforce or monitor, got \"%s\"",
+                        k->key, config_quote(config_scalar(v), q, 40));
+}
+
 /* YAML 1.2 core schema booleans only: "yes" and "on" are strings there,
  * and a key that silently reads "no" as true helps nobody. */
 static bool config_set_bool(config_ctx *x, const config_key *k, const yaml_node_t *v,
@@ -945,6 +975,8 @@ static bool config_set(config_ctx *x, const config_key *k, const yaml_node_t *v)
         return config_set_int(x, k, v, field);
     case CK_STAGE:
         return config_set_stage(x, k, v, field);
+    case CK_RUNMODE:
+        return config_set_runmode(x, k, v, field);
     case CK_MODE:
         return config_set_mode(x, k, v, field);
     case CK_BOOL:

@@ -24,6 +24,13 @@ typedef enum rdns_stage {
     RDNS_STAGE_RCPT
 } rdns_stage;
 
+/* mode: enforce refuses; monitor only logs, counts and marks what it
+ * would have refused (a first rollout). */
+typedef enum rdns_mode {
+    RDNS_MODE_ENFORCE,
+    RDNS_MODE_MONITOR
+} rdns_mode;
+
 typedef struct rdns_config {
     char *path;                     /* file read, or NULL for defaults */
 
@@ -31,6 +38,7 @@ typedef struct rdns_config {
     double weights[RDNS_CHECK_COUNT];  /* weights: {check_name: number} */
     double threshold;               /* reject at or above (threshold) */
     rdns_stage reject_stage;        /* reject_stage: connect|helo|mail|rcpt */
+    rdns_mode mode;                 /* mode: enforce|monitor */
     char *reject_reply;             /* reject_reply: text after "550 5.7.1" */
     char *tempfail_reply;           /* tempfail_reply: after "451 4.7.1" */
                                     /* both may hold %{ip} %{ptr} %{helo}
@@ -97,5 +105,6 @@ void rdns_config_free(rdns_config *c);
 const char *const *rdns_config_keys(void);
 
 const char *rdns_stage_str(rdns_stage s);   /* "connect", ... */
+const char *rdns_mode_str(rdns_mode m);     /* "enforce", "monitor" */
 
 #endif

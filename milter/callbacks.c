@@ -24,6 +24,14 @@
  *   always the bare <postmaster> of RFC 5321 section 4.5.1) are accepted
  *   even then; their message gets the header.
  *
+ *   Monitor mode (config mode: monitor): the same decision is reached,
+ *   logged (with mode=monitor), counted (monitor_reject_STAGE, ...) and
+ *   written into the header, but the MTA is told to continue. It is
+ *   logged and counted where enforce mode would have refused and no
+ *   more: once per session at connect or HELO (a refusal there ends the
+ *   session under enforce), once per message at MAIL, once per recipient
+ *   at RCPT.
+ *
  *   Not scored:
  *   - trusted_networks clients, left alone entirely: the connection is
  *     accepted at connect (SMFIS_ACCEPT), so mail re-injected by a local
@@ -82,8 +90,12 @@ typedef struct cb_conn {
     char client[RDNS_ADDR_STRLEN];  /* text, or "unknown" */
     char daemon[64];                /* {daemon_name}, or "" */
 
+    bool monitored;                 /* monitor mode: a would-be refusal at
+                                       connect or HELO was logged */
+
     /* per message */
     bool authenticated;
+    bool monitored_mail;            /* the same at MAIL */
     char qid[CB_QID];
     char from[CB_TEXT];
     unsigned n_score;               /* X-RDNS-Score fields seen */
@@ -109,6 +121,7 @@ static void cb_copy_macro(SMFICTX *ctx, const char *name, char *dst, size_t len)
 static void cb_reset_message(cb_conn *c)
 {
     c->authenticated = false;
+    c->monitored_mail = false;
     c->qid[0] = '\0';
     c->from[0] = '\0';
     c->n_score = 0;
@@ -171,6 +184,8 @@ static void cb_log_decision(const cb_conn *c, const char *stage, const char *res
     rdns_logkv_add(&l, "hits", hits[0] ? hits : "none");
     if (rdns_eval_whitelisted(c->ev))
         rdns_logkv_add(&l, "whitelisted", "yes");
+    if (cfg->mode == RDNS_MODE_MONITOR)
+        rdns_logkv_add(&l, "mode", "monitor");
     rdns_log_info("%s", rdns_logkv_text(&l));
 }
 
@@ -232,6 +247,8 @@ static sfsistat cb_decide(SMFICTX *ctx, cb_conn *c, rdns_stage stage, const char
 
     if (c->ev == NULL || c->authenticated || stage < cfg->reject_stage)
         return SMFIS_CONTINUE;
+    if (cfg->mode == RDNS_MODE_MONITOR && (c->monitored || c->monitored_mail))
+        return SMFIS_CONTINUE;      /* enforce mode would have refused already */
     rdns_eval_wait(c->ev);          /* the first place a verdict is needed */
     act = rdns_eval_action(c->ev);
     if (act == RDNS_ACTION_ACCEPT)
@@ -245,6 +262,16 @@ static sfsistat cb_decide(SMFICTX *ctx, cb_conn *c, rdns_stage stage, const char
         return SMFIS_CONTINUE;
     }
     reject = act == RDNS_ACTION_REJECT;
+    if (cfg->mode == RDNS_MODE_MONITOR) {
+        /* Logged and counted as enforce mode would refuse; not refused. */
+        if (stage == RDNS_STAGE_MAIL)
+            c->monitored_mail = true;
+        else if (stage != RDNS_STAGE_RCPT)
+            c->monitored = true;
+        rdns_stats_monitored(c->ev, stage, act);
+        cb_log_decision(c, rdns_stage_str(stage), reject ? "550" : "451", rcpt ? who : NULL);
+        return SMFIS_CONTINUE;
+    }
     rdns_reply_expand(reject ? cfg->reject_reply : cfg->tempfail_reply, c->ev, cfg->threshold,
                       text, sizeof(text));
     if (smfi_setreply(ctx, reject ? "550" : "451", reject ? "5.7.1" : "4.7.1", text)
@@ -469,7 +496,8 @@ static sfsistat cb_eom(SMFICTX *ctx)
     cb_copy_macro(ctx, "i", c->qid, sizeof(c->qid));
     /* Inserted at the top: trace fields read from the top down, and
      * RFC 8601 wants Authentication-Results above the fields it covers. */
-    rdns_headers_score(c->ev, cfg->threshold, value, sizeof(value));
+    rdns_headers_score(c->ev, cfg->threshold, cfg->mode == RDNS_MODE_MONITOR, value,
+                       sizeof(value));
     if (smfi_insheader(ctx, 0, score, value) != MI_SUCCESS)
         rdns_log_warn("could not add %s", score);
     if (cfg->authserv_id != NULL && cfg->authserv_id[0] != '\0') {

@@ -212,13 +212,15 @@ static void control_serve(int lfd)
         return;
     }
     control_read_request(fd, req, sizeof(req), deadline);
-    if (strcmp(req, "stats") == 0) {
-        size_t n = rdns_stats_render(text, sizeof(text), true);
+    if (strcmp(req, "stats") == 0 || strcmp(req, "stats prometheus") == 0) {
+        size_t n = rdns_stats_render(text, sizeof(text), req[5] == '\0'
+                                     ? RDNS_STATS_LINES : RDNS_STATS_PROMETHEUS);
 
         control_write_all(fd, text, n, deadline);
     } else {
         /* The request is not echoed: it is whatever a client sent. */
-        static const char err[] = "error: unknown request; the only one is \"stats\"\n";
+        static const char err[] = "error: unknown request; known: \"stats\", "
+                                  "\"stats prometheus\"\n";
 
         control_write_all(fd, err, sizeof(err) - 1, deadline);
     }
@@ -354,9 +356,9 @@ static ssize_t control_read_answer(int fd, char *buf, size_t len)
     return (ssize_t)n;
 }
 
-int rdns_control_query(const char *path)
+int rdns_control_query(const char *path, bool prometheus)
 {
-    static const char req[] = "stats\n";
+    const char *req = prometheus ? "stats prometheus\n" : "stats\n";
     struct sockaddr_un sa;
     char *answer;
     ssize_t n;
@@ -390,7 +392,7 @@ int rdns_control_query(const char *path)
         return 1;
     }
     answer = rdns_malloc(CONTROL_ANSWER_MAX);
-    if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(req) - 1)) {
+    if (send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
         fprintf(stderr, "rdns-milter: %s: cannot send the request: %s\n", path,
                 strerror(errno));
     } else if ((n = control_read_answer(fd, answer, CONTROL_ANSWER_MAX)) < 0) {

@@ -6,7 +6,8 @@
  *
  * Protocol: the client connects, writes one line "stats\n", and reads
  * until the daemon closes: one "name value\n" line per counter (see
- * stats.h). Any other request gets one line "error: ...\n". One request
+ * stats.h); "stats prometheus\n" gets the same counters in Prometheus
+ * text format. Any other request gets one line "error: ...\n". One request
  * per connection; requests are served one at a time, each bounded in
  * bytes and time, so a stuck client costs the daemon nothing but a
  * short wait of the statistics thread.
@@ -48,8 +49,9 @@ void rdns_control_start(rdns_control *c);
 void rdns_control_stop(rdns_control *c);
 
 /* rdns-milter -S: asks the daemon on path and prints its answer on
- * stdout. Returns the exit status: 0 answered, 1 no daemon answers or it
- * refused (a message on stderr). */
-int rdns_control_query(const char *path);
+ * stdout, in Prometheus text format when prometheus (-F prometheus).
+ * Returns the exit status: 0 answered, 1 no daemon answers or it refused
+ * (a message on stderr). */
+int rdns_control_query(const char *path, bool prometheus);
 
 #endif

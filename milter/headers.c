@@ -18,7 +18,8 @@
 #include "reply.h"
 #include "score.h"
 
-char *rdns_headers_score(const rdns_eval *ev, double threshold, char *out, size_t outlen)
+char *rdns_headers_score(const rdns_eval *ev, double threshold, bool monitor, char *out,
+                         size_t outlen)
 {
     char ptr[RDNS_NAME_MAX * 4 + 1];    /* a sanitised name may grow */
     char hits[400];
@@ -26,10 +27,10 @@ char *rdns_headers_score(const rdns_eval *ev, double threshold, char *out, size_
 
     rdns_sanitize(ptr, sizeof(ptr), ptr_raw, strlen(ptr_raw));
     rdns_score_hits(rdns_eval_card(ev), hits, sizeof(hits));
-    snprintf(out, outlen, "%.1f/%.1f iprev=%s ptr=%s hits=%s action=%s%s",
+    snprintf(out, outlen, "%.1f/%.1f iprev=%s ptr=%s hits=%s action=%s%s%s",
              rdns_eval_score(ev), threshold, rdns_iprev_str(rdns_eval_iprev(ev)), ptr,
              hits[0] ? hits : "none", rdns_action_str(rdns_eval_action(ev)),
-             rdns_eval_whitelisted(ev) ? " whitelisted" : "");
+             monitor ? " mode=monitor" : "", rdns_eval_whitelisted(ev) ? " whitelisted" : "");
     return out;
 }
 

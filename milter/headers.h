@@ -5,12 +5,15 @@
  * it removes.
  *
  *   X-RDNS-Score: 7.0/10.0 iprev=fail ptr=dsl.x.example hits=fcrdns_fail,ptr_generic action=reject
+ *   X-RDNS-Score: 8.0/7.0 iprev=permerror ptr=none hits=ptr_none,helo_not_fqdn action=reject mode=monitor
  *
  * score/threshold with one decimal; iprev as RFC 8601 names it; ptr the
  * verified PTR name, else the first PTR name, else "none"; hits the checks
  * that hit, or "none"; action what the scores say (a message that reaches
- * end-of-data with action=reject was for a never_reject recipient); a
- * final "whitelisted" when the client is on the whitelist. One line,
+ * end-of-data with action=reject was for a never_reject recipient, or
+ * came under monitor mode); "mode=monitor" when the config's mode is
+ * monitor, so action= was not enforced; a final "whitelisted" when the
+ * client is on the whitelist. One line,
  * printable ASCII, the whole field well under RFC 5322's 998 bytes.
  *
  *   Authentication-Results: mx.example.org; iprev=pass policy.iprev=192.0.2.1 (mail.example.net)
@@ -29,7 +32,8 @@
 #define RDNS_HEADER_VALUE_MAX 900    /* value bytes, name and ": " excluded */
 
 /* Both return out; outlen of RDNS_HEADER_VALUE_MAX + 1 is enough. */
-char *rdns_headers_score(const rdns_eval *ev, double threshold, char *out, size_t outlen);
+char *rdns_headers_score(const rdns_eval *ev, double threshold, bool monitor, char *out,
+                         size_t outlen);
 char *rdns_headers_ar(const char *authserv_id, const rdns_eval *ev, char *out, size_t outlen);
 
 /* Does an existing Authentication-Results value carry authserv_id

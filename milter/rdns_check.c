@@ -5,12 +5,16 @@
  *   rdns-check [--config FILE] [--resolver HOST[:PORT]] [--helo NAME]
  *              [--from ADDRESS] [--json] IP
  *   rdns-check [--config FILE] [--json] --classify HOSTNAME [IP]
+ *   rdns-check --version | --help
  * DESCRIPTION
  *   Runs the very evaluation the milter runs (lib/eval) and prints each
  *   check, its score, the action, and how to fix what was found. It is for
  *   the admin tuning weights and for the sender whose mail bounced.
  *
  *   --classify is offline: the generic-PTR classifier alone, no DNS.
+ *
+ *   Under "mode: monitor" the verdict shown is still the one enforce mode
+ *   would act on, with a note that the milter only logs and marks it.
  * DIAGNOSTICS
  *   Exit 0 when an evaluation completed, whatever its verdict; exit 2 with
  *   one line on stderr for bad arguments or a bad configuration.
@@ -29,12 +33,17 @@
 
 #define CHECK_DEFAULT_CONFIG "/etc/rdns-milter/rdns-milter.yaml"
 
+#ifndef RDNS_VERSION
+#define RDNS_VERSION "unknown"
+#endif
+
 static void usage(FILE *fp)
 {
     fprintf(fp,
             "usage: rdns-check [--config FILE] [--resolver HOST[:PORT]] [--helo NAME]\n"
             "                  [--from ADDRESS] [--json] IP\n"
-            "       rdns-check [--config FILE] [--json] --classify HOSTNAME [IP]\n");
+            "       rdns-check [--config FILE] [--json] --classify HOSTNAME [IP]\n"
+            "       rdns-check --version | --help\n");
 }
 
 /* One line on stderr: "rdns-check: what: 'arg'", and the exit code 2. */
@@ -86,6 +95,7 @@ int main(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {"classify", no_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *config_path = NULL, *helo = NULL, *from = NULL;
@@ -97,7 +107,7 @@ int main(int argc, char **argv)
     rdns_addr client;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "c:r:H:F:jCh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:r:H:F:jChV", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             config_path = optarg;
@@ -121,6 +131,10 @@ int main(int argc, char **argv)
             usage(stdout);
             rdns_strlist_clear(&resolvers);
             return 0;
+        case 'V':
+            printf("rdns-milter %s\n", RDNS_VERSION);
+            rdns_strlist_clear(&resolvers);
+            return fflush(stdout) == 0 ? 0 : 2;
         default:
             usage(stderr);
             rdns_strlist_clear(&resolvers);

@@ -2,8 +2,8 @@
  * NAME
  *   rdns-milter - reverse-DNS scoring mail filter for Postfix and Sendmail
  * SYNOPSIS
- *   rdns-milter [-c FILE] [-f] [-t] [-s SOCKET] [-V] [-h]
- *   rdns-milter -S [-c FILE] [-s SOCKET]
+ *   rdns-milter [-c FILE] [-f] [-t] [-s SOCKET] [-u USER[:GROUP]] [-V] [-h]
+ *   rdns-milter -S [-F FORMAT] [-c FILE] [-s SOCKET]
  * DESCRIPTION
  *   Reads the config (-c FILE, else /etc/rdns-milter/rdns-milter.yaml when
  *   it exists, else the compiled-in defaults), opens the milter socket,
@@ -13,7 +13,9 @@
  *   -t checks the config and exits 0, or 2 with "file:line: message".
  *   -f stays in the foreground and logs to stderr. -s overrides
  *   milter.socket. -S asks the running daemon for its counters over the
- *   control socket (control.c) and prints them.
+ *   control socket (control.c) and prints them; -F prometheus in
+ *   Prometheus text format. -u USER[:GROUP] is OpenDKIM's -u: the group,
+ *   when given, replaces the user's primary group and milter.group.
  *
  *   Signals: SIGHUP re-reads the config file; a broken file is logged and
  *   the running config stays. SIGTERM and SIGINT stop the filter cleanly
@@ -84,6 +86,7 @@ typedef struct main_opts {
     bool foreground;            /* -f */
     bool test;                  /* -t */
     bool stats;                 /* -S */
+    const char *format;         /* -F, or NULL: "name value" lines */
     const char *user;           /* -u, or NULL: milter.user */
 } main_opts;
 
@@ -92,15 +95,18 @@ static int main_sigpipe[2] = {-1, -1};
 
 static void main_usage(FILE *fp)
 {
-    fprintf(fp, "usage: rdns-milter [-c FILE] [-f] [-t] [-s SOCKET] [-u USER] [-V] [-h]\n"
-                "       rdns-milter -S [-c FILE] [-s SOCKET]\n"
+    fprintf(fp, "usage: rdns-milter [-c FILE] [-f] [-t] [-s SOCKET] [-u USER[:GROUP]] [-V] [-h]\n"
+                "       rdns-milter -S [-F FORMAT] [-c FILE] [-s SOCKET]\n"
                 "  -c FILE    config file (default %s if it exists,\n"
                 "             else the compiled-in defaults)\n"
                 "  -f         stay in the foreground, log to stderr\n"
                 "  -t         check the config and exit (0 valid, 2 not)\n"
                 "  -s SOCKET  milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST\n"
-                "  -u USER    run as USER (overrides milter.user; root only on purpose)\n"
+                "  -u USER[:GROUP]\n"
+                "             run as USER, and GROUP instead of USER's primary group\n"
+                "             (overrides milter.user and milter.group; root only on purpose)\n"
                 "  -S         print the running daemon's statistics and exit\n"
+                "  -F FORMAT  with -S: lines (name value, the default) or prometheus\n"
                 "  -V         print the version and exit\n"
                 "  -h         print this help and exit\n",
             MAIN_DEFAULT_CONFIG);
@@ -110,13 +116,14 @@ static int main_parse(int argc, char **argv, main_opts *o)
 {
     int ch;
 
-    while ((ch = getopt(argc, argv, "c:fts:u:SVh")) != -1) {
+    while ((ch = getopt(argc, argv, "c:fts:u:SF:Vh")) != -1) {
         switch (ch) {
         case 'c': o->config = optarg; break;
         case 'f': o->foreground = true; break;
         case 't': o->test = true; break;
         case 's': o->socket = optarg; break;
         case 'S': o->stats = true; break;
+        case 'F': o->format = optarg; break;
         case 'u': o->user = optarg; break;
         case 'V': printf("rdns-milter %s\n", RDNS_VERSION); exit(0);
         case 'h': main_usage(stdout); exit(0);
@@ -125,6 +132,13 @@ static int main_parse(int argc, char **argv, main_opts *o)
     }
     if (optind != argc) {
         fprintf(stderr, "rdns-milter: unexpected argument: %s\n", argv[optind]);
+        main_usage(stderr);
+        exit(2);
+    }
+    if (o->format != NULL && (!o->stats || (strcmp(o->format, "lines") != 0
+                                            && strcmp(o->format, "prometheus") != 0))) {
+        fprintf(stderr, "rdns-milter: -F %s: %s\n", o->format,
+                o->stats ? "unknown format (lines or prometheus)" : "only goes with -S");
         main_usage(stderr);
         exit(2);
     }
@@ -233,16 +247,30 @@ typedef struct main_ids {
     uid_t uid;
     gid_t gid;
     const char *name;           /* the user we run as, for messages */
+    char user[256];             /* -u's USER part */
 } main_ids;
 
-/* user: -u, else milter.user. */
+/* user: -u USER[:GROUP], else milter.user (and milter.group). */
 static bool main_lookup_ids(const rdns_config *cfg, const char *user, main_ids *ids)
 {
     struct passwd *pw;
+    const char *group = cfg->group, *colon;
 
     ids->change = false;
     ids->uid = (uid_t)-1;
     ids->gid = (gid_t)-1;
+    if (user != NULL && (colon = strchr(user, ':')) != NULL) {
+        /* OpenDKIM's -u userid[:group]: the group wins over the user's
+         * primary group and over milter.group. */
+        group = colon + 1;
+        if (colon == user || *group == '\0' || (size_t)(colon - user) >= sizeof(ids->user)) {
+            fprintf(stderr, "rdns-milter: -u %s: expected USER or USER:GROUP\n", user);
+            rdns_log_err("-u %s: expected USER or USER:GROUP", user);
+            return false;
+        }
+        snprintf(ids->user, sizeof(ids->user), "%.*s", (int)(colon - user), user);
+        user = ids->user;
+    }
     ids->name = user ? user : cfg->user ? cfg->user : "";
     if (ids->name[0] == '\0') {
         if (geteuid() != 0)
@@ -258,6 +286,13 @@ static bool main_lookup_ids(const rdns_config *cfg, const char *user, main_ids *
         rdns_log_err("%s %s: no such user", user ? "-u" : "milter.user", ids->name);
         return false;
     }
+    if (group != NULL && group[0] != '\0' && getgrnam(group) == NULL) {
+        /* Checked even when no switch follows: a typo must not wait for
+         * the day the daemon is started as root. */
+        rdns_log_err("%s %s: no such group", group == cfg->group ? "milter.group" : "-u",
+                     group);
+        return false;
+    }
     if (geteuid() != 0) {
         if (pw->pw_uid != geteuid())
             rdns_log_warn("not started as root: staying uid %ld (user %s not applied)",
@@ -269,11 +304,12 @@ static bool main_lookup_ids(const rdns_config *cfg, const char *user, main_ids *
     ids->change = true;
     ids->uid = pw->pw_uid;
     ids->gid = pw->pw_gid;
-    if (cfg->group != NULL && cfg->group[0] != '\0') {
-        struct group *gr = getgrnam(cfg->group);
+    if (group != NULL && group[0] != '\0') {
+        struct group *gr = getgrnam(group);
 
         if (gr == NULL) {
-            rdns_log_err("milter.group %s: no such group", cfg->group);
+            rdns_log_err("%s %s: no such group", group == cfg->group ? "milter.group" : "-u",
+                         group);
             return false;
         }
         ids->gid = gr->gr_gid;
@@ -538,7 +574,7 @@ static int main_stats(const main_opts *o)
     }
     main_socket_spec(o->socket ? o->socket : cfg->socket, spec, sizeof(spec));
     rdns_control_path(cfg, spec, ctl, sizeof(ctl));
-    status = rdns_control_query(ctl);
+    status = rdns_control_query(ctl, o->format != NULL && strcmp(o->format, "prometheus") == 0);
     rdns_config_free(cfg);
     return status;
 }

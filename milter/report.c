@@ -6,7 +6,9 @@
  *   network supplied; JSON output still escapes quotes and backslashes.
  *   The JSON contract: client, iprev, ptr, verified_name, whitelisted,
  *   trusted, checks{name: {hit, score, detail[, unknown][, fix]}}, score,
- *   threshold, action. A check appears only when it was evaluated.
+ *   threshold, action, mode. A check appears only when it was evaluated.
+ *   action is the verdict enforce mode acts on, also under mode monitor
+ *   (then "mode": "monitor": the milter would only log and mark it).
  */
 #include "report.h"
 
@@ -85,8 +87,9 @@ void report_json(FILE *fp, const rdns_eval *ev, const rdns_config *cfg, bool tru
         fputc('}', fp);
         first = false;
     }
-    fprintf(fp, "},\"score\":%g,\"threshold\":%g,\"action\":\"%s\"}\n", rdns_eval_score(ev),
-            cfg->threshold, rdns_action_str(rdns_eval_action(ev)));
+    fprintf(fp, "},\"score\":%g,\"threshold\":%g,\"action\":\"%s\",\"mode\":\"%s\"}\n",
+            rdns_eval_score(ev), cfg->threshold, rdns_action_str(rdns_eval_action(ev)),
+            rdns_mode_str(cfg->mode));
 }
 
 static const char *report_state_word(rdns_check_state st)
@@ -163,6 +166,13 @@ void report_text(FILE *fp, const rdns_eval *ev, const rdns_config *cfg, bool tru
     }
     fprintf(fp, "\nscore %.1f, threshold %.1f: %s\n", rdns_eval_score(ev), cfg->threshold,
             report_action_text(rdns_eval_action(ev), cfg));
+    if (cfg->mode == RDNS_MODE_MONITOR && rdns_eval_action(ev) == RDNS_ACTION_ACCEPT)
+        fprintf(fp, "mode monitor: nothing is refused; the milter only logs and marks its "
+                    "verdicts\n");
+    else if (cfg->mode == RDNS_MODE_MONITOR)
+        fprintf(fp, "mode monitor: not enforced; the milter logs it and delivers the message "
+                    "with \"action=%s mode=monitor\" in X-RDNS-Score\n",
+                rdns_action_str(rdns_eval_action(ev)));
     for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
         const char *fix = rdns_score_fix(card, (rdns_check)i);
 

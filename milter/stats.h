@@ -36,22 +36,31 @@ void rdns_stats_message(bool authenticated);
 /* Decisions, each counted with the checks that hit in ev (after
  * rdns_eval_wait): a 550 or 451 at stage, */
 void rdns_stats_refused(const rdns_eval *ev, rdns_stage stage, rdns_action act);
+/* a refusal not given because mode is monitor (where enforce mode
+ * would have given it), */
+void rdns_stats_monitored(const rdns_eval *ev, rdns_stage stage, rdns_action act);
 /* a refusal not given because the recipient is never_reject, */
 void rdns_stats_rescued(const rdns_eval *ev);
 /* a scored message at end of data, given its X-RDNS-Score. */
 void rdns_stats_accepted(const rdns_eval *ev);
 
-/* Writes every counter into out (always terminated; a line is never cut
- * in the middle: what does not fit is left out). lines: one "name value\n"
- * per counter, for rdns-milter -S. Otherwise a few lines
- * "stats: name=value name=value ...\n" grouped by subject, for the log.
- * Returns the length written. */
-size_t rdns_stats_render(char *out, size_t outlen, bool lines);
+typedef enum rdns_stats_format {
+    RDNS_STATS_LOG,             /* a few lines "stats: name=value ...\n",
+                                   grouped by subject, for the log */
+    RDNS_STATS_LINES,           /* one "name value\n" per counter (-S) */
+    RDNS_STATS_PROMETHEUS       /* Prometheus text exposition format 0.0.4
+                                   (-S -F prometheus): rdns_milter_* */
+} rdns_stats_format;
+
+/* Writes every counter into out in format (always terminated; a line, or
+ * in Prometheus format a metric family, is never cut in the middle: what
+ * does not fit is left out). Returns the length written. */
+size_t rdns_stats_render(char *out, size_t outlen, rdns_stats_format format);
 
 /* The log form, one rdns_log_info call per line (SIGUSR1, the
  * stats_interval timer, the stop). */
 void rdns_stats_log(void);
 
-#define RDNS_STATS_TEXT_MAX 4096    /* enough for every counter, either form */
+#define RDNS_STATS_TEXT_MAX 16384   /* enough for every counter, in any form */
 
 #endif

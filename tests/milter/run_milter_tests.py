@@ -575,6 +575,10 @@ STATS_NAMES = ["uptime", "connections", "active", "trusted", "messages", "authen
                "whitelisted", "accept", "reject", "tempfail", "never_reject",
                "reject_connect", "reject_helo", "reject_mail", "reject_rcpt",
                "tempfail_connect", "tempfail_helo", "tempfail_mail", "tempfail_rcpt",
+               "monitor_reject", "monitor_tempfail", "monitor_reject_connect",
+               "monitor_reject_helo", "monitor_reject_mail", "monitor_reject_rcpt",
+               "monitor_tempfail_connect", "monitor_tempfail_helo", "monitor_tempfail_mail",
+               "monitor_tempfail_rcpt",
                "iprev_pass", "iprev_fail", "iprev_permerror", "iprev_temperror", "iprev_none",
                "hit_ptr_none", "hit_fcrdns_fail", "hit_ptr_generic", "hit_helo_not_fqdn",
                "hit_helo_literal_mismatch", "hit_helo_unresolvable", "hit_helo_ptr_mismatch",
@@ -584,9 +588,9 @@ STATS_NAMES = ["uptime", "connections", "active", "trusted", "messages", "authen
                "cache_evictions", "cache_expired", "cache_uncacheable"]
 
 
-def stats_query(args, conf, spec):
-    return subprocess.run([args.milter, "-S", "-c", conf, "-s", spec], capture_output=True,
-                          text=True, timeout=20)
+def stats_query(args, conf, spec, *extra):
+    return subprocess.run([args.milter, "-S", "-c", conf, "-s", spec] + list(extra),
+                          capture_output=True, text=True, timeout=20)
 
 
 def stats_parse(text):
@@ -916,6 +920,199 @@ def builtin_shared_budget(args, ns):
         shutil.rmtree(work, ignore_errors=True)
 
 
+# ---- -S -F prometheus ------------------------------------------------------
+
+# The line-form counters that are sums or ratios of others: left to PromQL.
+PROM_DERIVED = {"reject", "tempfail", "monitor_reject", "monitor_tempfail", "cache_hit_rate"}
+
+
+def builtin_stats_prometheus(args, ns):
+    with dnsfixture.FaultDNS(upstream=ns.resolver,
+                             rules=[(r"^77\.113\.0\.203\.in-addr\.arpa$", "servfail")]) as fault:
+        stats_prometheus_session(args, fault)
+
+
+def stats_prometheus_session(args, ns):
+    """The STATS_SCRIPT sessions, then -S -F prometheus: strictly valid
+    text format, the same counts as the "name value" lines, with labels."""
+    import promtext
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    try:
+        cfg = base_config(ns.resolver, work)
+        cfg["trusted_networks"] = 'trusted_networks: ["203.0.113.99"]'
+        cfg["whitelist"] = 'whitelist: ["203.0.113.50/32"]'
+        conf = os.path.join(work, "rdns-milter.yaml")
+        write_config(conf, cfg)
+        script = os.path.join(work, "t-stats.lua")
+        with open(script, "w") as f:
+            f.write(STATS_SCRIPT)
+        for bad in (["-F", "json"], ["-F", ""]):
+            r = stats_query(args, conf, "unix:" + os.path.join(work, "milter.sock"), *bad)
+            if r.returncode != 2 or r.stdout or "unknown format" not in r.stderr:
+                raise Fail("-S %s: rc %d %r %r" % (bad, r.returncode, r.stdout, r.stderr))
+        r = subprocess.run([args.milter, "-F", "prometheus"], capture_output=True, text=True)
+        if r.returncode != 2 or "only goes with -S" not in r.stderr:
+            raise Fail("-F without -S: rc %d %r" % (r.returncode, r.stderr))
+        m = Milter(args.milter, conf, work).start()
+        try:
+            run_miltertest(script, m)
+            deadline = time.monotonic() + 10
+            while True:
+                got = dict(stats_parse(stats_query(args, conf, m.spec).stdout))
+                if got.get("connections") == "7" and got["active"] == "0":
+                    break
+                if time.monotonic() > deadline:
+                    raise Fail("sessions never all closed: %r" % got)
+                time.sleep(0.05)
+            r = stats_query(args, conf, m.spec, "-F", "prometheus")
+            if r.returncode != 0 or r.stderr:
+                raise Fail("-S -F prometheus: rc %d stderr %r" % (r.returncode, r.stderr))
+            try:
+                fams = promtext.parse(r.stdout)
+            except promtext.PromError as e:
+                raise Fail("not valid Prometheus text format: %s\n%s" % (e, r.stdout))
+            lines = dict(stats_parse(stats_query(args, conf, m.spec).stdout))
+            v = lambda name, **lab: promtext.value(fams, name, **lab)   # noqa: E731
+            bad = [n for n in fams if not n.startswith("rdns_milter_")]
+            if bad:
+                raise Fail("metrics without the rdns_milter_ prefix: %r" % bad)
+            info = fams["rdns_milter_info"]["samples"]
+            if list(info.values()) != [1.0] or dict(list(info)[0]).get("mode") != "enforce" \
+                    or not re.fullmatch(r"\d+\.\d+\.\d+", dict(list(info)[0]).get("version", "")):
+                raise Fail("rdns_milter_info %r" % info)
+            want = {
+                ("rdns_milter_connections_total", ()): 7,
+                ("rdns_milter_active_sessions", ()): 0,
+                ("rdns_milter_trusted_sessions_total", ()): 1,
+                ("rdns_milter_messages_total", ()): 6,
+                ("rdns_milter_authenticated_messages_total", ()): 1,
+                ("rdns_milter_whitelisted_sessions_total", ()): 1,
+                ("rdns_milter_accepted_messages_total", ()): 4,
+                ("rdns_milter_never_reject_total", ()): 1,
+                ("rdns_milter_dns_temperror_sessions_total", ()): 1,
+            }
+            for st in ("connect", "helo", "mail", "rcpt"):
+                for act in ("reject", "tempfail"):
+                    want[("rdns_milter_refusals_total", (("action", act), ("stage", st)))] = \
+                        1 if st == "rcpt" else 0
+                    want[("rdns_milter_monitor_refusals_total",
+                          (("action", act), ("stage", st)))] = 0
+            for res, n in (("pass", 1), ("fail", 0), ("permerror", 2), ("temperror", 1),
+                           ("none", 2)):
+                want[("rdns_milter_iprev_sessions_total", (("result", res),))] = n
+            for name, n in STATS_EXPECT.items():
+                if name.startswith("hit_"):
+                    want[("rdns_milter_check_hits_total", (("check", name[4:]),))] = n
+            for key in ("hits", "misses", "inserts", "evictions", "expired", "uncacheable"):
+                want[("rdns_milter_dns_cache_%s_total" % key, ())] = int(lines["cache_" + key])
+            want[("rdns_milter_dns_cache_entries", ())] = int(lines["cache_entries"])
+            want[("rdns_milter_dns_cache_capacity", ())] = int(lines["cache_capacity"])
+            want[("rdns_milter_dns_lookups_total", ())] = int(lines["dns_lookups"])
+            wrong = {k: (v(k[0], **dict(k[1])), n) for k, n in want.items()
+                     if v(k[0], **dict(k[1])) != n}
+            if wrong:
+                raise Fail("prometheus (got, expected): %r\n%s" % (wrong, r.stdout))
+            for name, typ in (("rdns_milter_uptime_seconds", "gauge"),
+                              ("rdns_milter_active_sessions", "gauge"),
+                              ("rdns_milter_dns_cache_entries", "gauge"),
+                              ("rdns_milter_refusals_total", "counter")):
+                if fams[name]["type"] != typ or not fams[name]["help"]:
+                    raise Fail("%s: type %r help %r" % (name, fams[name]["type"],
+                                                         fams[name]["help"]))
+            # Every counter of the line form is there, none twice: one
+            # sample each, but for the sums and ratios left to PromQL.
+            samples = sum(len(f["samples"]) for n, f in fams.items() if n != "rdns_milter_info")
+            if samples != len(lines) - len(PROM_DERIVED & set(lines)):
+                raise Fail("%d samples for %d counters (%d derived)"
+                           % (samples, len(lines), len(PROM_DERIVED & set(lines))))
+            total = sum(val for n, f in fams.items() for val in f["samples"].values()
+                        if n not in ("rdns_milter_info", "rdns_milter_uptime_seconds"))
+            expect = sum(float(x) for n, x in lines.items()
+                         if n not in PROM_DERIVED and n != "uptime")
+            if total != expect:
+                raise Fail("sum of samples %r != sum of counters %r" % (total, expect))
+            # The control socket knows the request; a longer one is refused.
+            s = socket.socket(socket.AF_UNIX)
+            s.settimeout(10)
+            s.connect(m.sock + ".ctl")
+            s.sendall(b"stats prometheus extra\n")
+            if not s.recv(4096).startswith(b"error: unknown request"):
+                raise Fail("'stats prometheus extra' was not refused")
+            s.close()
+            m.stop()
+        finally:
+            m.kill()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def builtin_version(args, ns):
+    """-V (and rdns-check -V, --version): "rdns-milter VERSION", the
+    project's version, status 0, nothing else."""
+    with open(os.path.join(HERE, "..", "..", "CMakeLists.txt")) as f:
+        version = re.search(r"project\(rdns-milter VERSION (\S+)", f.read()).group(1)
+    check = os.path.join(os.path.dirname(args.milter), "rdns-check")
+    for cmd in ([args.milter, "-V"], [check, "-V"], [check, "--version"]):
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+        if r.returncode != 0 or r.stdout != "rdns-milter %s\n" % version or r.stderr:
+            raise Fail("%s: rc %d stdout %r stderr %r" % (" ".join(cmd[-2:]), r.returncode,
+                                                          r.stdout, r.stderr))
+
+
+def builtin_user_group(args, ns):
+    """-u USER:GROUP as OpenDKIM takes it: the group replaces the user's
+    primary group (and milter.group) for the process and the socket; an
+    unknown group or a malformed argument stops the start (status 1)."""
+    import grp
+    import pwd
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    try:
+        os.chmod(work, 0o755)
+        conf = os.path.join(work, "rdns-milter.yaml")
+        cfg = base_config(ns.resolver, work)
+        cfg["milter"] = cfg["milter"].replace("  user: root\n", "  user: \"\"\n")
+        cfg["milter"] += "  group: nogroup\n"       # -u's group must win over it
+        write_config(conf, cfg)
+        sock = os.path.join(work, "milter.sock")
+        nobody = pwd.getpwnam("nobody")
+        mail = grp.getgrnam("mail")
+        if mail.gr_gid == nobody.pw_gid:
+            raise Fail("group mail is nobody's primary group: the test proves nothing")
+        for bad, why in (("nobody:no-such-group-rdns", "-u no-such-group-rdns: no such group"),
+                         (":mail", "expected USER or USER:GROUP"),
+                         ("nobody:", "expected USER or USER:GROUP"),
+                         ("no-such-user-rdns:mail", "-u no-such-user-rdns: no such user")):
+            r = subprocess.run([args.milter, "-f", "-c", conf, "-s", "unix:" + sock, "-u", bad],
+                               capture_output=True, text=True, timeout=20)
+            if r.returncode != 1 or why not in r.stderr or os.path.exists(sock):
+                raise Fail("-u %s: rc %d stderr %r" % (bad, r.returncode, r.stderr))
+        log = os.path.join(work, "milter.log")
+        with open(log, "w") as logf:
+            p = subprocess.Popen([args.milter, "-f", "-c", conf, "-s", "unix:" + sock,
+                                  "-u", "nobody:mail"], stdin=subprocess.DEVNULL, stdout=logf,
+                                 stderr=logf)
+        try:
+            deadline = time.monotonic() + 10
+            while "listening on" not in open(log, errors="replace").read():
+                if p.poll() is not None or time.monotonic() > deadline:
+                    raise Fail("-u nobody:mail: did not start:\n" + open(log).read())
+                time.sleep(0.05)
+            if proc_ids(p.pid) != (nobody.pw_uid, mail.gr_gid):
+                raise Fail("-u nobody:mail: runs as %r" % (proc_ids(p.pid),))
+            with open("/proc/%d/status" % p.pid) as f:
+                groups = [l.split()[1:] for l in f if l.startswith("Groups:")][0]
+            if groups != [str(mail.gr_gid)]:
+                raise Fail("-u nobody:mail: supplementary groups %r" % groups)
+            st = os.stat(sock)
+            if (st.st_uid, st.st_gid) != (nobody.pw_uid, mail.gr_gid):
+                raise Fail("socket owner %d:%d" % (st.st_uid, st.st_gid))
+        finally:
+            p.kill()
+            p.wait()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 BUILTINS = {
     "stats": builtin_stats,
     "stats-interval": builtin_stats_interval,
@@ -927,6 +1124,9 @@ BUILTINS = {
     "signals-at-start": builtin_signals_at_start,
     "privileges": builtin_privileges,
     "shared-budget": builtin_shared_budget,
+    "stats-prometheus": builtin_stats_prometheus,
+    "version": builtin_version,
+    "user-group": builtin_user_group,
 }
 
 

@@ -101,7 +101,7 @@ class Scenarios(unittest.TestCase):
                 out = json.loads(p.stdout)
                 # Contract fields are always there.
                 for field in ("client", "iprev", "ptr", "verified_name", "whitelisted",
-                              "checks", "score", "action"):
+                              "checks", "score", "action", "mode"):
                     self.assertIn(field, out)
                 for c, v in out["checks"].items():
                     self.assertEqual(set(v) - {"unknown", "fix"}, {"hit", "score", "detail"}, c)
@@ -118,6 +118,22 @@ class Scenarios(unittest.TestCase):
                          json_out=False)
         self.assertIn("ACCEPT", p.stdout)
         self.assertNotIn("how to fix:", p.stdout)
+
+    def test_text_output_monitor_mode(self):
+        """Under mode: monitor the verdict is the same, and said not to be
+        enforced; under enforce no such line."""
+        monitor = os.path.join(HERE, "configs", "monitor.yaml")
+        p, _ = run_check(self.nsd.resolver, ["85.105.64.87", "--helo", "User"], monitor,
+                         json_out=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("score 9.0, threshold 7.0: REJECT (550 5.7.1 at RCPT TO)\n"
+                      "mode monitor: not enforced", p.stdout)
+        p, _ = run_check(self.nsd.resolver, ["203.0.113.10", "--helo", "mail.good.example"],
+                         monitor, json_out=False)
+        self.assertIn("ACCEPT", p.stdout)
+        self.assertIn("mode monitor: nothing is refused", p.stdout)
+        p, _ = run_check(self.nsd.resolver, ["85.105.64.87", "--helo", "User"], json_out=False)
+        self.assertNotIn("mode monitor", p.stdout)
 
     def test_json_fix_present_on_hits(self):
         p, _ = run_check(self.nsd.resolver, ["203.0.113.11"])

@@ -63,6 +63,7 @@ static bool config_equal(const rdns_config *a, const rdns_config *b)
                                              same = false; } } while (0)
     SAME(a->threshold == b->threshold, "threshold");
     SAME(a->reject_stage == b->reject_stage, "reject_stage");
+    SAME(a->mode == b->mode, "mode");
     SAME(strcmp(a->reject_reply, b->reject_reply) == 0, "reject_reply");
     SAME(strcmp(a->tempfail_reply, b->tempfail_reply) == 0, "tempfail_reply");
     SAME(list_equal(&a->resolvers, &b->resolvers), "dns.resolvers");
@@ -104,6 +105,7 @@ static void test_defaults(void)
     CHECK(c->path == NULL);
     CHECK(c->threshold == 7.0);
     CHECK(c->reject_stage == RDNS_STAGE_RCPT);
+    CHECK(c->mode == RDNS_MODE_ENFORCE);
     CHECK(strstr(c->reject_reply, "%{ip}") != NULL);
     CHECK(strstr(c->reject_reply, "%{reasons}") != NULL);
     CHECK(strstr(c->reject_reply, "PTR record") != NULL);
@@ -137,6 +139,8 @@ static void test_defaults(void)
     CHECK_STR(rdns_stage_str(RDNS_STAGE_HELO), "helo");
     CHECK_STR(rdns_stage_str(RDNS_STAGE_MAIL), "mail");
     CHECK_STR(rdns_stage_str(RDNS_STAGE_RCPT), "rcpt");
+    CHECK_STR(rdns_mode_str(RDNS_MODE_ENFORCE), "enforce");
+    CHECK_STR(rdns_mode_str(RDNS_MODE_MONITOR), "monitor");
 }
 
 /* Empty input, comments only, a bare "---": all defaults. */
@@ -166,6 +170,7 @@ static const char full_text[] =
     "# every key, none at its default\n"
     "threshold: 9.5\n"
     "reject_stage: mail\n"
+    "mode: monitor\n"
     "reject_reply: 'Go away %{ip} (%{ptr}, %{helo}): %{reasons} score %{score}'\n"
     "tempfail_reply: \"Later, %{ip}\"\n"
     "weights:\n"
@@ -229,6 +234,7 @@ static void test_full(void)
     CHECK_STR(err, "");
     CHECK(c->threshold == 9.5);
     CHECK(c->reject_stage == RDNS_STAGE_MAIL);
+    CHECK(c->mode == RDNS_MODE_MONITOR);
     CHECK_STR(c->reject_reply, "Go away %{ip} (%{ptr}, %{helo}): %{reasons} score %{score}");
     CHECK_STR(c->tempfail_reply, "Later, %{ip}");
     CHECK(c->weights[RDNS_CHECK_PTR_NONE] == 6.0);
@@ -372,6 +378,9 @@ static const error_case errors[] = {
     {"[a]: 1\n", 1, "a key must be a plain name, got a list"},
     /* booleans are true or false, not yes/no/1 */
     {"dns:\n  prefetch: yes\n", 2, "dns.prefetch: expected true or false, got \"yes\""},
+    {"threshold: 7\nmode: dry-run\n", 2, "mode: expected enforce or monitor, got \"dry-run\""},
+    {"mode: Monitor\n", 1, "mode: expected enforce or monitor, got \"Monitor\""},
+    {"mode: [monitor]\n", 1, "mode"},
     {"dns:\n  prefetch: 1\n", 2, "dns.prefetch: expected true or false, got \"1\""},
     {"dns:\n  prefetch: [true]\n", 2, "dns.prefetch"},
     {"dns:\n  workers: 0\n", 2, "dns.workers: expected an integer from 1 to 1024"},
@@ -688,7 +697,7 @@ static void test_keys(void)
     for (; keys[n] != NULL; n++)
         for (size_t j = 0; j < n; j++)
             CHECK(strcmp(keys[n], keys[j]) != 0);
-    CHECK(n == 29 + RDNS_CHECK_COUNT);
+    CHECK(n == 30 + RDNS_CHECK_COUNT);
     for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
         char want[64], text[128], err[512];
         bool found = false;
@@ -708,7 +717,8 @@ static void test_keys(void)
         static const struct {
             const char *key, *value;
         } values[] = {
-            {"threshold", "5"}, {"reject_stage", "helo"}, {"reject_reply", "no"},
+            {"threshold", "5"}, {"reject_stage", "helo"}, {"mode", "monitor"},
+            {"reject_reply", "no"},
             {"tempfail_reply", "later"}, {"authserv_id", "mx.example"},
             {"dns.resolvers", "[127.0.0.1]"}, {"dns.timeout_ms", "10"},
             {"dns.retries", "2"}, {"dns.budget_ms", "1000"}, {"dns.max_ptr_names", "3"},
