@@ -322,7 +322,8 @@ static void eval_run(rdns_eval *ev, enum eval_step st)
         break;
     }
     case EVAL_MAIL:
-        rdns_sender_check(s->card, ev->e->dns, s->input, s->len, s->deadline);
+        rdns_sender_check_client(s->card, ev->e->dns, s->input, s->len,
+                                 ev->has_client ? &ev->client : NULL, s->deadline);
         break;
     case EVAL_NSTAGES:
         break;
