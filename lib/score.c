@@ -234,6 +234,13 @@ static void score_sums(const rdns_score *s, const double *w, double *certain,
     *best = *certain + (void_ ? 0 : open);
 }
 
+bool rdns_score_counts(const rdns_score *s, rdns_check c)
+{
+    if ((unsigned)c >= RDNS_CHECK_COUNT || s->c[c].state != RDNS_CHECK_HIT)
+        return false;
+    return !checks[c].reward || !rdns_score_rewards_void(s, NULL);
+}
+
 double rdns_score_points(const rdns_score *s, const double *weights, rdns_check c)
 {
     if ((unsigned)c >= RDNS_CHECK_COUNT || s->c[c].state != RDNS_CHECK_HIT)
@@ -276,8 +283,8 @@ char *rdns_score_hits(const rdns_score *s, char *buf, size_t len)
     for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
         int n;
 
-        if (s->c[i].state != RDNS_CHECK_HIT)
-            continue;
+        if (!rdns_score_counts(s, (rdns_check)i))
+            continue;           /* a voided reward is no part of the score */
         n = snprintf(buf + o, len - o, "%s%s", o ? "," : "", checks[i].name);
         if (n < 0 || (size_t)n >= len - o) {
             buf[o] = '\0';

@@ -98,7 +98,9 @@ double rdns_score_points(const rdns_score *s, const double *weights, rdns_check 
 /* The first disqualifying check that HIT, which voids every reward; false
  * when rewards count. */
 bool rdns_score_rewards_void(const rdns_score *s, rdns_check *why);
-/* Comma-separated names of HIT checks ("fcrdns_fail,ptr_generic"), or "" */
+/* Does check c count: HIT, and not a reward voided by a disqualifier? */
+bool rdns_score_counts(const rdns_score *s, rdns_check c);
+/* Comma-separated names of the checks that count (rdns_score_counts) ("fcrdns_fail,ptr_generic"), or "" */
 char *rdns_score_hits(const rdns_score *s, char *buf, size_t len);
 
 const char *rdns_check_name(rdns_check c);

@@ -570,6 +570,8 @@ STATS_EXPECT = {
     "hit_helo_literal_mismatch": 0, "hit_helo_unresolvable": 0, "hit_helo_ptr_mismatch": 0,
     # session 7: its 451
     "hit_from_not_fqdn": 0, "hit_from_domain_invalid": 0, "hit_dns_temperror": 1,
+    # session 1: the good server's accepted message earns both rewards
+    "hit_helo_confirms": 1, "hit_sender_mx_match": 1,
 }
 STATS_NAMES = ["uptime", "connections", "active", "trusted", "messages", "authenticated",
                "whitelisted", "accept", "reject", "tempfail", "never_reject",
@@ -579,6 +581,7 @@ STATS_NAMES = ["uptime", "connections", "active", "trusted", "messages", "authen
                "hit_ptr_none", "hit_fcrdns_fail", "hit_ptr_generic", "hit_helo_not_fqdn",
                "hit_helo_literal_mismatch", "hit_helo_unresolvable", "hit_helo_ptr_mismatch",
                "hit_from_not_fqdn", "hit_from_domain_invalid", "hit_dns_temperror",
+               "hit_helo_confirms", "hit_sender_mx_match",
                "dns_lookups", "dns_temperror_sessions", "cache_hits", "cache_misses",
                "cache_hit_rate", "cache_entries", "cache_capacity", "cache_inserts",
                "cache_evictions", "cache_expired", "cache_uncacheable"]
@@ -707,7 +710,8 @@ def stats_session(args, ns):
             wait_log(m, r"stats: iprev_pass=1 iprev_fail=0 iprev_permerror=2 "
                         r"iprev_temperror=1 iprev_none=2$")
             wait_log(m, r"stats: hit_ptr_none=3 hit_fcrdns_fail=0 hit_ptr_generic=0 "
-                        r"hit_helo_not_fqdn=4 .* hit_dns_temperror=1$")
+                        r"hit_helo_not_fqdn=4 .* hit_dns_temperror=1 "
+                        r"hit_helo_confirms=1 hit_sender_mx_match=1$")
             wait_log(m, r"stats: dns_lookups=\d+ dns_temperror_sessions=1 cache_hits=\d+ "
                         r"cache_misses=\d+ cache_hit_rate=\d+\.\d% ")
             if m.proc.poll() is not None:

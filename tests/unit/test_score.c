@@ -173,6 +173,9 @@ int main(void)
     CHECK(rdns_score_total(s, w) == 5.0);
     CHECK(rdns_score_rewards_void(s, &c) && c == RDNS_CHECK_PTR_NONE);
     CHECK(rdns_score_points(s, w, RDNS_CHECK_HELO_CONFIRMS) == 0.0);
+    CHECK(!rdns_score_counts(s, RDNS_CHECK_HELO_CONFIRMS));
+    CHECK(rdns_score_counts(s, RDNS_CHECK_PTR_NONE));
+    CHECK_STR(rdns_score_hits(s, hits, sizeof(hits)), "ptr_none");     /* void: not listed */
     rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_HIT, "", NULL);
     CHECK(rdns_score_action(s, w, 7.0) == RDNS_ACTION_REJECT);       /* 7, not 4 */
     rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_CLEAR, "", NULL);
