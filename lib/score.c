@@ -48,9 +48,9 @@ static const struct {
     [RDNS_CHECK_PTR_NONE] = {"ptr_none", 5.0, "no PTR record for the client address", false, true},
     /* A PTR whose name does not point back: common for hijacked hosts in
      * half-maintained ISP space, rarer but possible for real servers. */
-    [RDNS_CHECK_FCRDNS_FAIL] = {"fcrdns_fail", 3.0, "the PTR name does not resolve back to the client address"},
+    [RDNS_CHECK_FCRDNS_FAIL] = {"fcrdns_fail", 3.0, "the PTR name does not resolve back to the client address", false, false},
     /* Generic ISP name with the address in it: a home line, not a server. */
-    [RDNS_CHECK_PTR_GENERIC] = {"ptr_generic", 3.0, "the PTR name looks like a dynamic or residential address"},
+    [RDNS_CHECK_PTR_GENERIC] = {"ptr_generic", 3.0, "the PTR name looks like a dynamic or residential address", false, false},
     /* RFC 5321 4.1.1.1 requires an FQDN or an address literal; "localhost"
      * or "User" is malware or a broken script, never an MTA. */
     [RDNS_CHECK_HELO_NOT_FQDN] = {"helo_not_fqdn", 3.0, "HELO is not a fully qualified domain name", false, true},
@@ -60,14 +60,14 @@ static const struct {
     [RDNS_CHECK_HELO_UNRESOLVABLE] = {"helo_unresolvable", 2.0, "HELO name does not resolve", false, true},
     /* Many real servers HELO with a name other than their PTR (clusters,
      * NAT): weak evidence, reported for filters more than for rejects. */
-    [RDNS_CHECK_HELO_PTR_MISMATCH] = {"helo_ptr_mismatch", 0.5, "HELO name differs from the PTR name"},
+    [RDNS_CHECK_HELO_PTR_MISMATCH] = {"helo_ptr_mismatch", 0.5, "HELO name differs from the PTR name", false, false},
     /* MAIL FROM domain that is not a host name at all. */
     [RDNS_CHECK_FROM_NOT_FQDN] = {"from_not_fqdn", 3.0, "sender domain is not a domain name", false, true},
     /* No bounce could ever be delivered to this sender. */
     [RDNS_CHECK_FROM_DOMAIN_INVALID] = {"from_domain_invalid", 4.0, "sender domain cannot receive mail", false, true},
     /* DNS trouble says nothing about the client; informative only. It can
      * never cause a reject, only count towards a tempfail. */
-    [RDNS_CHECK_DNS_TEMPERROR] = {"dns_temperror", 0.0, "temporary DNS failure"},
+    [RDNS_CHECK_DNS_TEMPERROR] = {"dns_temperror", 0.0, "temporary DNS failure", false, false},
     /* The HELO name's A/AAAA holds the client address: whoever runs the
      * client also runs that name's DNS, as for a real MTA whose ISP owns
      * the PTR. The weaker reward: anyone can point a name at any address. */
