@@ -463,6 +463,7 @@ def builtin_reply_text(args, ns):
         cfg["reject_reply"] = ('reject_reply: "100% sure: %{ip} ptr=%{ptr} helo=%{helo} '
                                'score=%{score}/%{threshold} why: %{reasons}"')
         cfg["tempfail_reply"] = 'tempfail_reply: "try later %{ip}"'
+        cfg["weights"] = "weights:\n  ptr_generic: 7"
         conf = os.path.join(work, "rdns-milter.yaml")
         write_config(conf, cfg)
         m = Milter(args.milter, conf, work).start()
@@ -482,6 +483,17 @@ def builtin_reply_text(args, ns):
             # every '%' doubled for smfi_setreply: no single '%' remains
             if re.search(r"(?<!%)%(?!%)", text.replace("%%", "")):
                 raise Fail("single %% in %r" % text)
+            # A reward that counts (helo_confirms, -1) is no reason to refuse:
+            # 3 + 7 - 1 = 9 rejects, and the reasons name the hits only.
+            r = mt_dialogue(m.sock, "203.0.113.87", "relay.corp.milter.test",
+                            "<x@good.milter.test>", "<user@example.milter.test>")
+            text = r[-1][1].rstrip(b"\0").decode()
+            want = ("550 5.7.1 100%% sure: 203.0.113.87 ptr=87-113-0-203.dyn.isp.milter.test "
+                    "helo=relay.corp.milter.test score=9.0/7.0 why: the PTR name does not "
+                    "resolve back to the client address, the PTR name looks like a dynamic "
+                    "or residential address")
+            if not text.startswith(want) or "HELO name resolves" in text:
+                raise Fail("reply %r does not start with %r" % (text, want))
             m.stop()
         finally:
             m.kill()
