@@ -236,6 +236,29 @@ class Faults(unittest.TestCase):
         self.assertAlmostEqual(out["score"], 7.5)             # 8 + 0.5 - 1
         self.assertEqual(out["action"], "tempfail")
 
+    def test_rewards_cost_no_extra_lookup_when_names_coincide(self):
+        # HELO mail.corp.test is also corp.test's MX host: helo_confirms reads
+        # helo_unresolvable's answer and sender_mx_match gets the same A from
+        # the cache, so the rewards add no query at all; a distinct MX host
+        # (relay.test's mx1) costs exactly one A query.
+        with dnsfixture.FaultDNS(mode="forward", upstream=self.nsd.resolver) as f:
+            p, _ = run_check(f.resolver, ["203.0.113.5", "--helo", "mail.corp.test",
+                                          "--from", "a@corp.test"], self.fast)
+            out = json.loads(p.stdout)
+            self.assertTrue(out["checks"]["helo_confirms"]["hit"])
+            self.assertTrue(out["checks"]["sender_mx_match"]["hit"])
+            asked = [(n, t) for _tr, n, t in f.queries]
+            self.assertEqual(asked.count(("mail.corp.test", 1)), 1, asked)   # A, once
+            self.assertNotIn(("mail.corp.test", 28), asked)                   # no AAAA
+            print("\ncorporate MTA, both rewards: %d queries: %s"
+                  % (len(asked), sorted(asked)), file=sys.stderr)
+            n_same = len(asked)
+        with dnsfixture.FaultDNS(mode="forward", upstream=self.nsd.resolver) as f:
+            run_check(f.resolver, self.CORP, self.fast)
+            asked = [(n, t) for _tr, n, t in f.queries]
+            self.assertEqual(asked.count(("mx1.relay.test", 1)), 1, asked)
+            self.assertEqual(len(asked), n_same + 1, asked)
+
     def test_silent_mx_host_ends_within_budget(self):
         out, took = self.run_fault([(r"^mx1\.relay\.test$", "silent")], self.CORP,
                                    config=self.strict[7])
