@@ -101,16 +101,18 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
     X("mode", CK_RUNMODE, mode, 0, 0, 0, NULL) \
     X("reject_reply", CK_STRING, reject_reply, 0, 0, 450, config_check_reply) \
     X("tempfail_reply", CK_STRING, tempfail_reply, 0, 0, 450, config_check_reply) \
-    X("weights.ptr_none", CK_WEIGHT, weights, -100, 100, 0, NULL) \
-    X("weights.fcrdns_fail", CK_WEIGHT, weights, -100, 100, 0, NULL) \
-    X("weights.ptr_generic", CK_WEIGHT, weights, -100, 100, 0, NULL) \
-    X("weights.helo_not_fqdn", CK_WEIGHT, weights, -100, 100, 0, NULL) \
-    X("weights.helo_literal_mismatch", CK_WEIGHT, weights, -100, 100, 0, NULL) \
-    X("weights.helo_unresolvable", CK_WEIGHT, weights, -100, 100, 0, NULL) \
-    X("weights.helo_ptr_mismatch", CK_WEIGHT, weights, -100, 100, 0, NULL) \
-    X("weights.from_not_fqdn", CK_WEIGHT, weights, -100, 100, 0, NULL) \
-    X("weights.from_domain_invalid", CK_WEIGHT, weights, -100, 100, 0, NULL) \
-    X("weights.dns_temperror", CK_WEIGHT, weights, -100, 100, 0, NULL) \
+    X("weights.ptr_none", CK_WEIGHT, weights, 0, 100, 0, NULL) \
+    X("weights.fcrdns_fail", CK_WEIGHT, weights, 0, 100, 0, NULL) \
+    X("weights.ptr_generic", CK_WEIGHT, weights, 0, 100, 0, NULL) \
+    X("weights.helo_not_fqdn", CK_WEIGHT, weights, 0, 100, 0, NULL) \
+    X("weights.helo_literal_mismatch", CK_WEIGHT, weights, 0, 100, 0, NULL) \
+    X("weights.helo_unresolvable", CK_WEIGHT, weights, 0, 100, 0, NULL) \
+    X("weights.helo_ptr_mismatch", CK_WEIGHT, weights, 0, 100, 0, NULL) \
+    X("weights.from_not_fqdn", CK_WEIGHT, weights, 0, 100, 0, NULL) \
+    X("weights.from_domain_invalid", CK_WEIGHT, weights, 0, 100, 0, NULL) \
+    X("weights.dns_temperror", CK_WEIGHT, weights, 0, 100, 0, NULL) \
+    X("weights.helo_confirms", CK_WEIGHT, weights, -100, 0, 0, NULL) \
+    X("weights.sender_mx_match", CK_WEIGHT, weights, -100, 0, 0, NULL) \
     X("dns.resolvers", CK_LIST, resolvers, 0, 16, 64, config_check_resolver) \
     X("dns.timeout_ms", CK_INT, dns_timeout_ms, 1, 60000, 0, NULL) \
     X("dns.retries", CK_INT, dns_retries, 0, 10, 0, NULL) \
@@ -141,8 +143,10 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
     X("milter.stats_interval", CK_INT, stats_interval, 0, 604800, 0, NULL) \
     X("milter.control_socket", CK_STRING, control_socket, 1, 0, 107, config_check_control)
 
-/* A new check needs its weights.<name> line above. */
-_Static_assert(RDNS_CHECK_COUNT == 10, "add weights.<check> to CONFIG_KEYS");
+/* A new check needs its weights.<name> line above. Penalties weigh 0 to
+ * 100, rewards -100 to 0: a weight of the other sign would make a hit
+ * argue against itself and break the tempfail rule of score.h. */
+_Static_assert(RDNS_CHECK_COUNT == 12, "add weights.<check> to CONFIG_KEYS");
 
 #define CONFIG_KEY_NAME(k, kind, field, mn, mx, len, fn) k,
 #define CONFIG_KEY_DESC(k, kind, field, mn, mx, len, fn) \

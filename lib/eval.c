@@ -329,7 +329,8 @@ static void eval_run(rdns_eval *ev, enum eval_step st)
         break;
     }
     case EVAL_MAIL:
-        rdns_sender_check(s->card, ev->e->dns, s->input, s->len, s->deadline);
+        rdns_sender_check_client(s->card, ev->e->dns, s->input, s->len,
+                                 ev->has_client ? &ev->client : NULL, s->deadline);
         break;
     case EVAL_NSTAGES:
         break;
@@ -374,7 +375,9 @@ static bool eval_cheap(const rdns_eval *ev, enum eval_step st, const char *input
             return true;
         memcpy(name, input, len);
         name[len] = '\0';
-        return rdns_dns_cached(ev->e->dns, name, RDNS_DNS_A);
+        /* helo.c asks the client's own family first (helo_confirms) */
+        return rdns_dns_cached(ev->e->dns, name, ev->has_client && ev->client.family == AF_INET6
+                               ? RDNS_DNS_AAAA : RDNS_DNS_A);
     case EVAL_MAIL:
         if (rdns_sender_parse(input, len, name, sizeof(name)) != RDNS_SENDER_DOMAIN
             || !rdns_name_is_fqdn(name))

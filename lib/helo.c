@@ -27,7 +27,7 @@
  *   - An underscore or a space is a bad character: a host name is LDH only
  *     (RFC 1123 section 2.1).
  *
- *   rdns_helo_check() rewrites all four HELO checks every time (a second
+ *   rdns_helo_check() rewrites all five HELO checks every time (a second
  *   HELO replaces the first), and returns before any DNS lookup unless the
  *   argument is a valid FQDN that is not already the verified PTR name.
  *   It touches dns_temperror only to record a temporary DNS failure, never
@@ -245,13 +245,21 @@ static void helo_check_literal(rdns_score *s, const char *shown,
     rdns_score_set(s, RDNS_CHECK_HELO_LITERAL_MISMATCH, RDNS_CHECK_HIT, detail, fix);
 }
 
-/* Looks up one type; a TEMPFAIL is also recorded in dns_temperror. */
+/* Looks up one type; a TEMPFAIL is also recorded in dns_temperror. With
+ * client, *holds tells whether the answer has the client address. */
 static rdns_dns_status helo_lookup(rdns_score *s, rdns_dns *dns, const char *name,
-                                   rdns_dns_type type, int64_t deadline)
+                                   rdns_dns_type type, int64_t deadline,
+                                   const rdns_addr *client, bool *holds)
 {
     rdns_dns_answer *ans = rdns_dns_lookup(dns, name, type, deadline);
     rdns_dns_status st = ans->status;
 
+    if (holds != NULL) {
+        *holds = false;
+        for (size_t i = 0; client != NULL && st == RDNS_DNS_OK && i < ans->naddrs; i++)
+            if (rdns_addr_equal(&ans->addrs[i], client))
+                *holds = true;
+    }
     if (st == RDNS_DNS_TEMPFAIL) {
         char note[HELO_TEMPERROR_MAX], why[161], shown[HELO_SHOW_MAX + 1];
 
@@ -266,38 +274,76 @@ static rdns_dns_status helo_lookup(rdns_score *s, rdns_dns *dns, const char *nam
     return st;
 }
 
+/* helo_confirms from the lookup of the client's own family (st): earned
+ * only on an answer holding the client address, UNKNOWN when that lookup
+ * failed temporarily, so a DNS failure never earns it. */
+static void helo_check_confirms(rdns_score *s, const char *shown, const rdns_addr *client,
+                                rdns_dns_type type, rdns_dns_status st, bool holds)
+{
+    char detail[HELO_DETAIL_MAX], ip[RDNS_ADDR_STRLEN];
+
+    rdns_addr_format(client, ip, sizeof(ip));
+    if (st == RDNS_DNS_OK && holds) {
+        rdns_textf(detail, sizeof(detail), "HELO '%s' resolves to the client address %s",
+                   shown, ip);
+        rdns_score_set(s, RDNS_CHECK_HELO_CONFIRMS, RDNS_CHECK_HIT, detail, NULL);
+    } else if (st == RDNS_DNS_TEMPFAIL) {
+        rdns_textf(detail, sizeof(detail), "could not look up %s of HELO '%s': "
+                   "temporary DNS failure, not earned", rdns_dns_type_str(type), shown);
+        rdns_score_set(s, RDNS_CHECK_HELO_CONFIRMS, RDNS_CHECK_UNKNOWN, detail, NULL);
+    } else {
+        rdns_textf(detail, sizeof(detail), "HELO '%s' has no %s record for the client "
+                   "address %s", shown, rdns_dns_type_str(type), ip);
+        rdns_score_set(s, RDNS_CHECK_HELO_CONFIRMS, RDNS_CHECK_CLEAR, detail, NULL);
+    }
+}
+
+/* helo_unresolvable and, with a client, helo_confirms: both from the same
+ * A/AAAA answers, the client's own family asked first so that confirming
+ * costs no lookup helo_unresolvable would not make anyway. */
 static void helo_check_resolvable(rdns_score *s, rdns_dns *dns, const char *name,
                                   const char *shown, const char *verified_name,
-                                  int64_t deadline)
+                                  const rdns_addr *client, int64_t deadline)
 {
     char detail[HELO_DETAIL_MAX], fix[HELO_DETAIL_MAX];
-    rdns_dns_status a, aaaa;
+    rdns_dns_type t1 = client != NULL && client->family == AF_INET6 ? RDNS_DNS_AAAA : RDNS_DNS_A;
+    rdns_dns_type t2 = t1 == RDNS_DNS_A ? RDNS_DNS_AAAA : RDNS_DNS_A;
+    rdns_dns_status st1, st2;
+    bool holds = false;
 
     /* The verified PTR name has the client's address: no need to ask. */
     if (verified_name != NULL && rdns_name_equal(name, verified_name)) {
         rdns_textf(detail, sizeof(detail), "HELO '%s' is the verified PTR name", shown);
         rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_CLEAR, detail, NULL);
+        if (client != NULL) {
+            rdns_textf(detail, sizeof(detail), "HELO '%s' is the verified PTR name: it "
+                       "resolves to the client address", shown);
+            rdns_score_set(s, RDNS_CHECK_HELO_CONFIRMS, RDNS_CHECK_HIT, detail, NULL);
+        }
         return;
     }
     if (dns == NULL) {      /* defensive: the contract promises a resolver */
         rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_SKIPPED,
                        "no resolver", NULL);
+        rdns_score_set(s, RDNS_CHECK_HELO_CONFIRMS, RDNS_CHECK_SKIPPED, "no resolver", NULL);
         return;
     }
-    a = helo_lookup(s, dns, name, RDNS_DNS_A, deadline);
-    aaaa = a == RDNS_DNS_OK ? RDNS_DNS_OK : helo_lookup(s, dns, name, RDNS_DNS_AAAA, deadline);
-    if (a == RDNS_DNS_OK || aaaa == RDNS_DNS_OK) {
+    st1 = helo_lookup(s, dns, name, t1, deadline, client, &holds);
+    st2 = st1 == RDNS_DNS_OK ? RDNS_DNS_OK : helo_lookup(s, dns, name, t2, deadline, NULL, NULL);
+    if (client != NULL)
+        helo_check_confirms(s, shown, client, t1, st1, holds);
+    if (st1 == RDNS_DNS_OK || st2 == RDNS_DNS_OK) {
         rdns_textf(detail, sizeof(detail), "HELO '%s' has an address record", shown);
         rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_CLEAR, detail, NULL);
         return;
     }
-    if (a == RDNS_DNS_TEMPFAIL || aaaa == RDNS_DNS_TEMPFAIL) {
+    if (st1 == RDNS_DNS_TEMPFAIL || st2 == RDNS_DNS_TEMPFAIL) {
         rdns_textf(detail, sizeof(detail), "could not look up A/AAAA of HELO '%s': "
                  "temporary DNS failure", shown);
         rdns_score_set(s, RDNS_CHECK_HELO_UNRESOLVABLE, RDNS_CHECK_UNKNOWN, detail, NULL);
         return;
     }
-    if (a == RDNS_DNS_NXDOMAIN && aaaa == RDNS_DNS_NXDOMAIN)
+    if (st1 == RDNS_DNS_NXDOMAIN && st2 == RDNS_DNS_NXDOMAIN)
         rdns_textf(detail, sizeof(detail), "HELO '%s' does not exist (NXDOMAIN)", shown);
     else
         rdns_textf(detail, sizeof(detail), "HELO '%s' has no A or AAAA record", shown);
@@ -350,6 +396,9 @@ void rdns_helo_check(rdns_score *s, rdns_dns *dns, const char *helo,
                    "HELO is not a fully qualified name", NULL);
     rdns_score_set(s, RDNS_CHECK_HELO_PTR_MISMATCH, RDNS_CHECK_SKIPPED,
                    "HELO is not a fully qualified name", NULL);
+    rdns_score_set(s, RDNS_CHECK_HELO_CONFIRMS, RDNS_CHECK_SKIPPED,
+                   client ? "HELO is not a fully qualified name" : "client address unknown",
+                   NULL);
     if (kind == RDNS_HELO_BAD) {
         helo_check_bad(s, shown, why);
         return;
@@ -369,7 +418,7 @@ void rdns_helo_check(rdns_score *s, rdns_dns *dns, const char *helo,
         rdns_score_set(s, RDNS_CHECK_HELO_NOT_FQDN, RDNS_CHECK_CLEAR, detail, NULL);
     }
     helo_check_ptr(s, name, shown, verified_name);
-    helo_check_resolvable(s, dns, name, shown, verified_name, deadline);
+    helo_check_resolvable(s, dns, name, shown, verified_name, client, deadline);
 }
 
 void rdns_helo_check_ptr(rdns_score *s, const char *helo, size_t len,

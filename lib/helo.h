@@ -11,7 +11,11 @@
  *   helo_literal_mismatch  an address literal that is not the client's;
  *   helo_unresolvable      an FQDN with no A/AAAA (NXDOMAIN or NODATA);
  *   helo_ptr_mismatch      an FQDN other than the verified PTR name
- *                          (only when there is one).
+ *                          (only when there is one);
+ *   helo_confirms          a reward: an FQDN whose A (AAAA for an IPv6
+ *                          client) holds the client address; read from the
+ *                          helo_unresolvable lookup, never a lookup of its
+ *                          own; UNKNOWN (never earned) on a DNS failure.
  */
 #include <stdbool.h>
 #include <stddef.h>

@@ -6,14 +6,29 @@
  *
  * A check is SKIPPED (not evaluated: its input was missing), CLEAR
  * (evaluated, nothing wrong), HIT, or UNKNOWN (could not be decided because
- * DNS failed temporarily). The decision rule is what keeps a DNS outage
- * from ever turning into a 5xx:
+ * DNS failed temporarily).
  *
- *   certain   = sum of weights of HIT checks, dns_temperror excepted
- *   possible  = worst case of the UNKNOWN checks (ptr_none excludes
- *               fcrdns_fail and ptr_generic) + dns_temperror's if HIT
- *   reject    when certain >= threshold
- *   tempfail  when certain < threshold <= certain + possible
+ * Most checks are penalties (weight >= 0): a HIT is a sign of a zombie.
+ * Rewards (helo_confirms, sender_mx_match; weight <= 0) are good evidence:
+ * a HIT means "earned". A reward counts only while no disqualifying check
+ * hit (ptr_none, helo_not_fqdn, helo_literal_mismatch, helo_unresolvable,
+ * from_not_fqdn, from_domain_invalid): good evidence excuses what an
+ * operator cannot fix (a generic or unconfirmed ISP PTR, a HELO other than
+ * the PTR), never a missing PTR, a lie or a dead sender domain.
+ *
+ * The decision rule is what keeps a DNS outage from ever turning into a
+ * 5xx, and a DNS failure from ever turning into a reward:
+ *
+ *   certain   = weights of HIT penalties (dns_temperror excepted)
+ *               + weights of earned rewards, if no disqualifier HIT
+ *   best      = certain + weights of UNKNOWN rewards, if no disqualifier
+ *               HIT (an open reward might have been earned)
+ *   worst     = HIT penalties + worst case of the UNKNOWN penalties
+ *               (ptr_none excludes fcrdns_fail and ptr_generic)
+ *               + dns_temperror's if HIT + earned rewards only if no
+ *               disqualifier is HIT or UNKNOWN (an open reward counts 0)
+ *   reject    when best >= threshold
+ *   tempfail  when best < threshold <= worst
  *   accept    otherwise
  *
  * The reported score is certain plus dns_temperror's weight when it hit.
@@ -33,6 +48,9 @@ typedef enum rdns_check {
     RDNS_CHECK_FROM_NOT_FQDN,
     RDNS_CHECK_FROM_DOMAIN_INVALID,
     RDNS_CHECK_DNS_TEMPERROR,
+    /* rewards (negative weights); last, so the penalties keep their numbers */
+    RDNS_CHECK_HELO_CONFIRMS,
+    RDNS_CHECK_SENDER_MX_MATCH,
     RDNS_CHECK_COUNT
 } rdns_check;
 
@@ -74,7 +92,15 @@ const char *rdns_score_fix(const rdns_score *s, rdns_check c);    /* NULL if non
 double rdns_score_total(const rdns_score *s, const double *weights);
 rdns_action rdns_score_action(const rdns_score *s, const double *weights,
                               double threshold);
-/* Comma-separated names of HIT checks ("fcrdns_fail,ptr_generic"), or "" */
+/* What check c adds to the reported score: its weight when it is HIT and
+ * counts (a reward voided by a disqualifier adds 0), else 0. */
+double rdns_score_points(const rdns_score *s, const double *weights, rdns_check c);
+/* The first disqualifying check that HIT, which voids every reward; false
+ * when rewards count. */
+bool rdns_score_rewards_void(const rdns_score *s, rdns_check *why);
+/* Does check c count: HIT, and not a reward voided by a disqualifier? */
+bool rdns_score_counts(const rdns_score *s, rdns_check c);
+/* Comma-separated names of the checks that count (rdns_score_counts) ("fcrdns_fail,ptr_generic"), or "" */
 char *rdns_score_hits(const rdns_score *s, char *buf, size_t len);
 
 const char *rdns_check_name(rdns_check c);
@@ -83,6 +109,8 @@ const char *rdns_check_name(rdns_check c);
 const char *rdns_check_reason(rdns_check c);
 bool rdns_check_lookup(const char *name, rdns_check *out);
 const char *rdns_action_str(rdns_action a);   /* "accept", "tempfail", "reject" */
+/* Is c a reward (good evidence, weight <= 0) rather than a penalty? */
+bool rdns_check_is_reward(rdns_check c);
 /* Compiled-in default weight of a check (see the table in score.c). */
 double rdns_check_default_weight(rdns_check c);
 

@@ -47,6 +47,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "name.h"
 
@@ -56,6 +57,7 @@
 #define SENDER_DETAIL_MAX 512
 #define SENDER_TEMPERROR_MAX 320
 #define SENDER_IDN_NOTE "internationalized domain not checked"
+#define SENDER_MX_HOSTS 4        /* MX hosts resolved for sender_mx_match */
 
 static bool sender_is_space(char c)
 {
@@ -241,30 +243,33 @@ static bool sender_has_8bit(const char *s)
     return false;
 }
 
-/* One lookup's status; a TEMPFAIL is recorded in dns_temperror. With
- * null_mx, also reports whether an MX answer was the null MX. */
-static rdns_dns_status sender_lookup(rdns_score *s, rdns_dns *dns,
-                                     const char *domain, rdns_dns_type type,
-                                     int64_t deadline, bool *null_mx)
+/* One lookup, answer returned (the caller frees it); a TEMPFAIL is
+ * recorded in dns_temperror, what names the question (for the note). */
+static rdns_dns_answer *sender_ask(rdns_score *s, rdns_dns *dns, const char *name,
+                                   rdns_dns_type type, int64_t deadline, const char *what)
 {
-    rdns_dns_answer *ans = rdns_dns_lookup(dns, domain, type, deadline);
-    rdns_dns_status st = ans->status;
+    rdns_dns_answer *ans = rdns_dns_lookup(dns, name, type, deadline);
 
-    if (null_mx != NULL)
-        *null_mx = st == RDNS_DNS_OK && ans->null_mx;
-    if (st == RDNS_DNS_TEMPFAIL) {
+    if (ans->status == RDNS_DNS_TEMPFAIL) {
         char note[SENDER_TEMPERROR_MAX], why[161], shown[SENDER_SHOW_MAX + 1];
 
         rdns_sanitize(why, sizeof(why), ans->detail,
                       strnlen(ans->detail, sizeof(ans->detail)));
-        rdns_sanitize(shown, sizeof(shown), domain, strlen(domain));
-        rdns_textf(note, sizeof(note), "%s lookup of MAIL FROM domain %s: %s",
-                   rdns_dns_type_str(type), shown,
+        rdns_sanitize(shown, sizeof(shown), name, strlen(name));
+        rdns_textf(note, sizeof(note), "%s lookup of %s %s: %s",
+                   rdns_dns_type_str(type), what, shown,
                    why[0] ? why : "temporary failure");
         rdns_score_temperror(s, note);
     }
-    rdns_dns_answer_free(ans);
-    return st;
+    return ans;
+}
+
+static bool sender_holds(const rdns_dns_answer *ans, const rdns_addr *client)
+{
+    for (size_t i = 0; ans->status == RDNS_DNS_OK && i < ans->naddrs; i++)
+        if (rdns_addr_equal(&ans->addrs[i], client))
+            return true;
+    return false;
 }
 
 static void sender_set_invalid(rdns_score *s, rdns_check_state st,
@@ -277,57 +282,155 @@ static void sender_set_invalid(rdns_score *s, rdns_check_state st,
     rdns_score_set(s, RDNS_CHECK_FROM_DOMAIN_INVALID, st, detail, fix);
 }
 
-/* from_domain_invalid for an FQDN: MX, else (NODATA) A, then AAAA. */
-static void sender_check_dns(rdns_score *s, rdns_dns *dns, const char *domain,
-                             const char *shown, int64_t deadline)
+static void sender_set_match(rdns_score *s, const rdns_addr *client, rdns_check_state st,
+                             const char *what)
 {
-    char fix[SENDER_DETAIL_MAX];
-    rdns_dns_status mx, a, aaaa;
-    bool null_mx = false;
+    if (client != NULL)
+        rdns_score_set(s, RDNS_CHECK_SENDER_MX_MATCH, st, what, NULL);
+}
 
-    if (dns == NULL) {      /* defensive: the contract promises a resolver */
-        rdns_score_set(s, RDNS_CHECK_FROM_DOMAIN_INVALID, RDNS_CHECK_SKIPPED,
-                       "no resolver", NULL);
+/*
+ * sender_mx_match over an MX answer: the A (AAAA for an IPv6 client) of
+ * the SENDER_MX_HOSTS most preferred hosts, in order, until one holds the
+ * client address. These are the only lookups made for the reward alone;
+ * they share the stage's deadline (dns.budget_ms) and the cache, and a
+ * host that is also the HELO or PTR name is usually answered from it. A
+ * temporary failure with no match leaves the reward UNKNOWN: not earned.
+ */
+static void sender_check_mx_hosts(rdns_score *s, rdns_dns *dns, const rdns_dns_answer *mx,
+                                  const char *shown, const rdns_addr *client,
+                                  rdns_dns_type type, int64_t deadline)
+{
+    char detail[SENDER_DETAIL_MAX], host[SENDER_SHOW_MAX + 1], ip[RDNS_ADDR_STRLEN];
+    bool tempfail = false;
+    size_t pick[SENDER_MX_HOSTS], npick = 0, n = mx->names.n;
+
+    /* The most preferred hosts, ties in answer order. */
+    while (npick < SENDER_MX_HOSTS && npick < n) {
+        size_t best = n;
+
+        for (size_t i = 0; i < n; i++) {
+            bool taken = false;
+
+            for (size_t j = 0; j < npick; j++)
+                taken = taken || pick[j] == i;
+            if (!taken && (best == n || (mx->mx_pref && mx->mx_pref[i] < mx->mx_pref[best])))
+                best = i;
+        }
+        pick[npick++] = best;
+    }
+    rdns_addr_format(client, ip, sizeof(ip));
+    for (size_t k = 0; k < npick; k++) {
+        const char *name = mx->names.v[pick[k]];
+        rdns_dns_answer *ans = sender_ask(s, dns, name, type, deadline, "MX host");
+        bool holds = sender_holds(ans, client);
+
+        tempfail = tempfail || ans->status == RDNS_DNS_TEMPFAIL;
+        rdns_dns_answer_free(ans);
+        if (holds) {
+            rdns_sanitize(host, sizeof(host), name, strlen(name));
+            rdns_textf(detail, sizeof(detail), "the client address %s is MX host %s "
+                       "(preference %u) of %s", ip, host,
+                       mx->mx_pref ? mx->mx_pref[pick[k]] : 0u, shown);
+            sender_set_match(s, client, RDNS_CHECK_HIT, detail);
+            return;
+        }
+    }
+    if (tempfail) {
+        rdns_textf(detail, sizeof(detail), "could not look up every MX host of %s: "
+                   "temporary DNS failure, not earned", shown);
+        sender_set_match(s, client, RDNS_CHECK_UNKNOWN, detail);
         return;
     }
-    mx = sender_lookup(s, dns, domain, RDNS_DNS_MX, deadline, &null_mx);
-    if (mx == RDNS_DNS_OK && null_mx) {
+    rdns_textf(detail, sizeof(detail), "the client address %s is not an %s record of "
+               "the %zu most preferred of %zu MX hosts of %s", ip, rdns_dns_type_str(type),
+               npick, n, shown);
+    sender_set_match(s, client, RDNS_CHECK_CLEAR, detail);
+}
+
+/* from_domain_invalid for an FQDN: MX, else (NODATA) A and AAAA, the
+ * client's family first; with a client, sender_mx_match from the same
+ * answers (plus the MX hosts' addresses). */
+static void sender_check_dns(rdns_score *s, rdns_dns *dns, const char *domain,
+                             const char *shown, const rdns_addr *client, int64_t deadline)
+{
+    char fix[SENDER_DETAIL_MAX], what[SENDER_DETAIL_MAX];
+    rdns_dns_type t1 = client != NULL && client->family == AF_INET6 ? RDNS_DNS_AAAA : RDNS_DNS_A;
+    rdns_dns_type t2 = t1 == RDNS_DNS_A ? RDNS_DNS_AAAA : RDNS_DNS_A;
+    rdns_dns_answer *mx, *a1, *a2;
+    rdns_dns_status st, st1, st2;
+    bool holds;
+
+    if (dns == NULL) {      /* defensive: the contract promises a resolver */
+        sender_set_invalid(s, RDNS_CHECK_SKIPPED, shown, "not looked up: no resolver", NULL);
+        sender_set_match(s, client, RDNS_CHECK_SKIPPED, "no resolver");
+        return;
+    }
+    mx = sender_ask(s, dns, domain, RDNS_DNS_MX, deadline, "MAIL FROM domain");
+    st = mx->status;
+    if (st == RDNS_DNS_OK && mx->null_mx) {
         rdns_textf(fix, sizeof(fix), "send from a domain that accepts mail, or "
                    "replace the null MX of %s with a real one", shown);
         sender_set_invalid(s, RDNS_CHECK_HIT, shown,
                            "says it accepts no mail (null MX)", fix);
-        return;
-    }
-    if (mx == RDNS_DNS_OK) {
+        sender_set_match(s, client, RDNS_CHECK_CLEAR, "the sender domain has a null MX");
+    } else if (st == RDNS_DNS_OK) {
         sender_set_invalid(s, RDNS_CHECK_CLEAR, shown, "has MX records", NULL);
-        return;
-    }
-    if (mx == RDNS_DNS_NXDOMAIN) {
+        if (client != NULL)
+            sender_check_mx_hosts(s, dns, mx, shown, client, t1, deadline);
+    } else if (st == RDNS_DNS_NXDOMAIN) {
         rdns_textf(fix, sizeof(fix), "send from a domain that exists, or "
                    "register %s and publish an MX record for it", shown);
         sender_set_invalid(s, RDNS_CHECK_HIT, shown,
                            "does not exist (NXDOMAIN)", fix);
-        return;
-    }
-    if (mx == RDNS_DNS_TEMPFAIL) {
+        sender_set_match(s, client, RDNS_CHECK_CLEAR, "the sender domain does not exist");
+    } else if (st == RDNS_DNS_TEMPFAIL) {
         sender_set_invalid(s, RDNS_CHECK_UNKNOWN, shown,
                            "could not be looked up: temporary DNS failure (MX)", NULL);
-        return;
+        sender_set_match(s, client, RDNS_CHECK_UNKNOWN, "could not look up the MX of the "
+                         "sender domain: temporary DNS failure, not earned");
     }
+    rdns_dns_answer_free(mx);
+    if (st != RDNS_DNS_NODATA)
+        return;
+
     /* NODATA: an address record is the implicit MX (RFC 5321 5.1). */
-    a = sender_lookup(s, dns, domain, RDNS_DNS_A, deadline, NULL);
-    if (a == RDNS_DNS_OK) {
-        sender_set_invalid(s, RDNS_CHECK_CLEAR, shown,
-                           "has no MX but an A record (implicit MX)", NULL);
+    a1 = sender_ask(s, dns, domain, t1, deadline, "MAIL FROM domain");
+    st1 = a1->status;
+    holds = client != NULL && sender_holds(a1, client);
+    rdns_dns_answer_free(a1);
+    if (client != NULL) {
+        char ip[RDNS_ADDR_STRLEN];
+
+        rdns_addr_format(client, ip, sizeof(ip));
+        if (holds)
+            rdns_textf(what, sizeof(what), "%s has no MX and its %s, the implicit MX, is "
+                       "the client address %s", shown, rdns_dns_type_str(t1), ip);
+        else if (st1 == RDNS_DNS_TEMPFAIL)
+            rdns_textf(what, sizeof(what), "could not look up the %s of %s (no MX): "
+                       "temporary DNS failure, not earned", rdns_dns_type_str(t1), shown);
+        else
+            rdns_textf(what, sizeof(what), "%s has no MX and no %s record for the client "
+                       "address %s", shown, rdns_dns_type_str(t1), ip);
+        sender_set_match(s, client, holds ? RDNS_CHECK_HIT : st1 == RDNS_DNS_TEMPFAIL
+                         ? RDNS_CHECK_UNKNOWN : RDNS_CHECK_CLEAR, what);
+    }
+    if (st1 == RDNS_DNS_OK) {
+        rdns_textf(what, sizeof(what), "has no MX but an %s record (implicit MX)",
+                   rdns_dns_type_str(t1));
+        sender_set_invalid(s, RDNS_CHECK_CLEAR, shown, what, NULL);
         return;
     }
-    aaaa = sender_lookup(s, dns, domain, RDNS_DNS_AAAA, deadline, NULL);
-    if (aaaa == RDNS_DNS_OK) {
-        sender_set_invalid(s, RDNS_CHECK_CLEAR, shown,
-                           "has no MX but an AAAA record (implicit MX)", NULL);
+    a2 = sender_ask(s, dns, domain, t2, deadline, "MAIL FROM domain");
+    st2 = a2->status;
+    rdns_dns_answer_free(a2);
+    if (st2 == RDNS_DNS_OK) {
+        rdns_textf(what, sizeof(what), "has no MX but an %s record (implicit MX)",
+                   rdns_dns_type_str(t2));
+        sender_set_invalid(s, RDNS_CHECK_CLEAR, shown, what, NULL);
         return;
     }
-    if (a == RDNS_DNS_TEMPFAIL || aaaa == RDNS_DNS_TEMPFAIL) {
+    if (st1 == RDNS_DNS_TEMPFAIL || st2 == RDNS_DNS_TEMPFAIL) {
         sender_set_invalid(s, RDNS_CHECK_UNKNOWN, shown,
                            "has no MX; its A/AAAA could not be looked up: "
                            "temporary DNS failure", NULL);
@@ -344,7 +447,7 @@ static void sender_check_dns(rdns_score *s, rdns_dns *dns, const char *domain,
     "user@example.com, whose domain has an MX or A record"
 
 static void sender_check_domain(rdns_score *s, rdns_dns *dns, const char *domain,
-                                int64_t deadline)
+                                const rdns_addr *client, int64_t deadline)
 {
     char detail[SENDER_DETAIL_MAX], shown[SENDER_SHOW_MAX + 1];
 
@@ -382,11 +485,17 @@ static void sender_check_domain(rdns_score *s, rdns_dns *dns, const char *domain
     rdns_textf(detail, sizeof(detail), "MAIL FROM domain %s is a fully "
                "qualified domain name", shown);
     rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_CLEAR, detail, NULL);
-    sender_check_dns(s, dns, domain, shown, deadline);
+    sender_check_dns(s, dns, domain, shown, client, deadline);
 }
 
 void rdns_sender_check(rdns_score *s, rdns_dns *dns, const char *from,
                        size_t len, int64_t deadline)
+{
+    rdns_sender_check_client(s, dns, from, len, NULL, deadline);
+}
+
+void rdns_sender_check_client(rdns_score *s, rdns_dns *dns, const char *from,
+                              size_t len, const rdns_addr *client, int64_t deadline)
 {
     char domain[SENDER_DOMAIN_MAX + 1], why[128], shown[SENDER_SHOW_MAX + 1];
     char detail[SENDER_DETAIL_MAX];
@@ -399,11 +508,16 @@ void rdns_sender_check(rdns_score *s, rdns_dns *dns, const char *from,
     rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_SKIPPED, NULL, NULL);
     rdns_score_set(s, RDNS_CHECK_FROM_DOMAIN_INVALID, RDNS_CHECK_SKIPPED,
                    "MAIL FROM domain is not a fully qualified domain name", NULL);
+    rdns_score_set(s, RDNS_CHECK_SENDER_MX_MATCH, RDNS_CHECK_SKIPPED,
+                   client ? "no MAIL FROM domain to look up" : "client address unknown",
+                   NULL);
     if (kind == RDNS_SENDER_NULL) {
         const char *d = "null sender <>: never penalised, bounces must flow";
 
         rdns_score_set(s, RDNS_CHECK_FROM_NOT_FQDN, RDNS_CHECK_SKIPPED, d, NULL);
         rdns_score_set(s, RDNS_CHECK_FROM_DOMAIN_INVALID, RDNS_CHECK_SKIPPED, d, NULL);
+        rdns_score_set(s, RDNS_CHECK_SENDER_MX_MATCH, RDNS_CHECK_SKIPPED,
+                       "null sender <>: no domain, nothing to match", NULL);
         return;
     }
     if (kind == RDNS_SENDER_BAD) {
@@ -413,5 +527,5 @@ void rdns_sender_check(rdns_score *s, rdns_dns *dns, const char *from,
                        SENDER_FIX_ADDRESS);
         return;
     }
-    sender_check_domain(s, dns, domain, deadline);
+    sender_check_domain(s, dns, domain, client, deadline);
 }

@@ -8,12 +8,17 @@
  *   from_not_fqdn        the domain is not a valid FQDN (or is an address
  *                        literal, which no legitimate bulk of mail uses);
  *   from_domain_invalid  NXDOMAIN, neither MX nor A/AAAA, or a null MX
- *                        (RFC 7505 "MX 0 ."): no bounce could reach it.
+ *                        (RFC 7505 "MX 0 ."): no bounce could reach it;
+ *   sender_mx_match      a reward, with a client address only: the client
+ *                        is an address of one of the 4 most preferred MX
+ *                        hosts (or, without MX, of the domain itself).
+ *                        Never earned on a DNS failure (UNKNOWN then).
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "dns.h"
 #include "score.h"
 
@@ -30,8 +35,11 @@ typedef enum rdns_sender_kind {
 rdns_sender_kind rdns_sender_parse(const char *from, size_t len,
                                    char *domain, size_t domainlen);
 
-/* Runs the MAIL FROM checks into s. */
+/* Runs the MAIL FROM checks into s; sender_mx_match stays SKIPPED. */
 void rdns_sender_check(rdns_score *s, rdns_dns *dns, const char *from,
                        size_t len, int64_t deadline);
+/* The same, and sender_mx_match for client (NULL: unknown, SKIPPED). */
+void rdns_sender_check_client(rdns_score *s, rdns_dns *dns, const char *from,
+                              size_t len, const rdns_addr *client, int64_t deadline);
 
 #endif

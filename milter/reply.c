@@ -91,8 +91,9 @@ char *rdns_reply_reasons(const rdns_eval *ev, char *out, size_t outlen)
     for (int c = 0; c < RDNS_CHECK_COUNT; c++) {
         int n;
 
-        if (rdns_score_state(card, (rdns_check)c) != RDNS_CHECK_HIT)
-            continue;
+        if (rdns_score_state(card, (rdns_check)c) != RDNS_CHECK_HIT
+            || rdns_check_is_reward((rdns_check)c))
+            continue;               /* good evidence is no reason to refuse */
         n = snprintf(out + used, outlen - used, "%s%s", used ? ", " : "",
                      rdns_check_reason((rdns_check)c));
         if (n < 0 || (size_t)n >= outlen - used)

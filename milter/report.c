@@ -5,10 +5,17 @@
  *   Every string printed here came through lib/, which sanitised what the
  *   network supplied; JSON output still escapes quotes and backslashes.
  *   The JSON contract: client, iprev, ptr, verified_name, whitelisted,
- *   trusted, checks{name: {hit, score, detail[, unknown][, fix]}}, score,
- *   threshold, action, mode. A check appears only when it was evaluated.
- *   action is the verdict enforce mode acts on, also under mode monitor
- *   (then "mode": "monitor": the milter would only log and mark it).
+ *   trusted, checks{name: {hit, score, detail[, unknown][, fix][, reward]
+ *   [, void]}}, score, threshold, action, mode. A check appears only when
+ *   it was evaluated. action is the verdict enforce mode acts on, also
+ *   under mode monitor (then "mode": "monitor": the milter would only log
+ *   and mark it). For a reward (good evidence: helo_confirms,
+ *   sender_mx_match) "reward" is true, "hit" means earned and "score" is
+ *   negative; "void" is true when it was earned but a disqualifying check
+ *   hit, so it counts 0. Scores may be negative.
+ *
+ *   Text: a reward shows as BONUS (earned), "no", "unknown" (DNS failed:
+ *   not earned) or "void" (earned, not counted), after the penalties.
  */
 #include "report.h"
 
@@ -34,7 +41,16 @@ static void json_str(FILE *fp, const char *s)
 
 static double report_check_score(const rdns_eval *ev, const rdns_config *cfg, rdns_check c)
 {
-    return rdns_score_state(rdns_eval_card(ev), c) == RDNS_CHECK_HIT ? cfg->weights[c] : 0.0;
+    double p = rdns_score_points(rdns_eval_card(ev), cfg->weights, c);
+
+    return p == 0 ? 0.0 : p;        /* never "-0" */
+}
+
+/* An earned reward that a disqualifying check voided. */
+static bool report_void(const rdns_score *card, rdns_check c)
+{
+    return rdns_check_is_reward(c) && rdns_score_state(card, c) == RDNS_CHECK_HIT
+        && rdns_score_rewards_void(card, NULL);
 }
 
 void report_json(FILE *fp, const rdns_eval *ev, const rdns_config *cfg, bool trusted)
@@ -80,6 +96,10 @@ void report_json(FILE *fp, const rdns_eval *ev, const rdns_config *cfg, bool tru
         json_str(fp, rdns_score_detail(card, c));
         if (st == RDNS_CHECK_UNKNOWN)
             fputs(",\"unknown\":true", fp);
+        if (rdns_check_is_reward(c))
+            fputs(",\"reward\":true", fp);
+        if (report_void(card, c))
+            fputs(",\"void\":true", fp);
         if (st == RDNS_CHECK_HIT && fix) {
             fputs(",\"fix\":", fp);
             json_str(fp, fix);
@@ -92,8 +112,14 @@ void report_json(FILE *fp, const rdns_eval *ev, const rdns_config *cfg, bool tru
             rdns_mode_str(cfg->mode));
 }
 
-static const char *report_state_word(rdns_check_state st)
+static const char *report_state_word(const rdns_score *card, rdns_check c)
 {
+    rdns_check_state st = rdns_score_state(card, c);
+
+    if (rdns_check_is_reward(c) && st == RDNS_CHECK_HIT)
+        return report_void(card, c) ? "void" : "BONUS";
+    if (rdns_check_is_reward(c) && st == RDNS_CHECK_CLEAR)
+        return "no";
     switch (st) {
     case RDNS_CHECK_HIT:
         return "HIT";
@@ -154,14 +180,23 @@ void report_text(FILE *fp, const rdns_eval *ev, const rdns_config *cfg, bool tru
         fprintf(fp, "whitelisted  yes: no checks apply, score 0\n");
     } else {
         fprintf(fp, "\n%-22s %-8s %5s  %s\n", "check", "result", "score", "detail");
-        for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
-            rdns_check_state st = rdns_score_state(card, (rdns_check)i);
+        rdns_check why;
 
-            if (st == RDNS_CHECK_SKIPPED)
+        for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
+            rdns_check c = (rdns_check)i;
+
+            if (rdns_score_state(card, c) == RDNS_CHECK_SKIPPED)
                 continue;
-            fprintf(fp, "%-22s %-8s %5.1f  %s\n", rdns_check_name((rdns_check)i),
-                    report_state_word(st), report_check_score(ev, cfg, (rdns_check)i),
-                    rdns_score_detail(card, (rdns_check)i));
+            fprintf(fp, "%-22s %-8s %5.1f  %s\n", rdns_check_name(c),
+                    report_state_word(card, c), report_check_score(ev, cfg, c),
+                    rdns_score_detail(card, c));
+        }
+        for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
+            if (report_void(card, (rdns_check)i) && rdns_score_rewards_void(card, &why)) {
+                fprintf(fp, "(rewards not counted: %s hit, which good evidence does not "
+                        "excuse)\n", rdns_check_name(why));
+                break;
+            }
         }
     }
     fprintf(fp, "\nscore %.1f, threshold %.1f: %s\n", rdns_eval_score(ev), cfg->threshold,

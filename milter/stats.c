@@ -136,7 +136,7 @@ static void stats_hits(const rdns_eval *ev)
     const rdns_score *card = rdns_eval_card(ev);
 
     for (int c = 0; c < RDNS_CHECK_COUNT; c++)
-        if (rdns_score_state(card, (rdns_check)c) == RDNS_CHECK_HIT)
+        if (rdns_score_counts(card, (rdns_check)c))    /* as the log's hits= */
             stats_inc((enum stats_id)(STATS_HIT + c));
 }
 

@@ -345,11 +345,12 @@ class E2E(unittest.TestCase):
         self.assertEqual(r["data"][0], 250, r)
         d = self.delivered(tok)
         score, threshold, f = self.score_header(d)
-        self.assertEqual(score, 0.0, f)
+        # Good evidence: its HELO resolves to it and it is good.test's MX.
+        self.assertEqual(score, -3.0, f)
         self.assertEqual(threshold, THRESHOLD)
         self.assertEqual(f.get("iprev"), "pass", f)
         self.assertEqual(f.get("ptr"), "mail.good.test", f)
-        self.assertEqual(hits_of(f), set(), f)
+        self.assertEqual(hits_of(f), {"helo_confirms", "sender_mx_match"}, f)
         self.assertEqual(f.get("action"), "accept", f)
         self.assertEqual(d.headers("Authentication-Results"),
                          ["%s; iprev=pass policy.iprev=%s (mail.good.test)" % (AUTHSERV_ID, GOOD)])
@@ -414,7 +415,7 @@ class E2E(unittest.TestCase):
         r = s.send("alice@good.test", ["user@example.test"], message(tok))
         s.close()
         self.assertEqual(r.get("data", (0,))[0], 250, r)
-        self.assertEqual(self.score_header(self.delivered(tok))[0], 0.0)
+        self.assertEqual(self.score_header(self.delivered(tok))[0], -3.0)   # good evidence
 
     def test_forged_header_removed(self):
         tok = uuid.uuid4().hex
@@ -499,9 +500,10 @@ class E2E(unittest.TestCase):
         self.assertEqual(r2.get("data", (0,))[0], 250, r2)
         s1, _t, f1 = self.score_header(self.delivered(t1))
         s2, _t, f2 = self.score_header(self.delivered(t2))
-        self.assertEqual((s1, hits_of(f1)), (0.0, set()), f1)
+        self.assertEqual((s1, hits_of(f1)), (-3.0, {"helo_confirms", "sender_mx_match"}), f1)
         # The second MAIL FROM's domain does not exist; the first's checks
-        # must not leak into it, nor its checks into the first.
+        # must not leak into it, nor its checks into the first (and it voids
+        # helo_confirms, which good evidence cannot excuse).
         self.assertEqual((s2, hits_of(f2)), (4.0, {"from_domain_invalid"}), f2)
         self.assertEqual(f2.get("iprev"), "pass", f2)
 

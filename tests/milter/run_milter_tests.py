@@ -463,6 +463,7 @@ def builtin_reply_text(args, ns):
         cfg["reject_reply"] = ('reject_reply: "100% sure: %{ip} ptr=%{ptr} helo=%{helo} '
                                'score=%{score}/%{threshold} why: %{reasons}"')
         cfg["tempfail_reply"] = 'tempfail_reply: "try later %{ip}"'
+        cfg["weights"] = "weights:\n  ptr_generic: 7"
         conf = os.path.join(work, "rdns-milter.yaml")
         write_config(conf, cfg)
         m = Milter(args.milter, conf, work).start()
@@ -482,6 +483,17 @@ def builtin_reply_text(args, ns):
             # every '%' doubled for smfi_setreply: no single '%' remains
             if re.search(r"(?<!%)%(?!%)", text.replace("%%", "")):
                 raise Fail("single %% in %r" % text)
+            # A reward that counts (helo_confirms, -1) is no reason to refuse:
+            # 3 + 7 - 1 = 9 rejects, and the reasons name the hits only.
+            r = mt_dialogue(m.sock, "203.0.113.87", "relay.corp.milter.test",
+                            "<x@good.milter.test>", "<user@example.milter.test>")
+            text = r[-1][1].rstrip(b"\0").decode()
+            want = ("550 5.7.1 100%% sure: 203.0.113.87 ptr=87-113-0-203.dyn.isp.milter.test "
+                    "helo=relay.corp.milter.test score=9.0/7.0 why: the PTR name does not "
+                    "resolve back to the client address, the PTR name looks like a dynamic "
+                    "or residential address")
+            if not text.startswith(want) or "HELO name resolves" in text:
+                raise Fail("reply %r does not start with %r" % (text, want))
             m.stop()
         finally:
             m.kill()
@@ -570,6 +582,8 @@ STATS_EXPECT = {
     "hit_helo_literal_mismatch": 0, "hit_helo_unresolvable": 0, "hit_helo_ptr_mismatch": 0,
     # session 7: its 451
     "hit_from_not_fqdn": 0, "hit_from_domain_invalid": 0, "hit_dns_temperror": 1,
+    # session 1: the good server's accepted message earns both rewards
+    "hit_helo_confirms": 1, "hit_sender_mx_match": 1,
 }
 STATS_NAMES = ["uptime", "connections", "active", "trusted", "messages", "authenticated",
                "whitelisted", "accept", "reject", "tempfail", "never_reject",
@@ -583,6 +597,7 @@ STATS_NAMES = ["uptime", "connections", "active", "trusted", "messages", "authen
                "hit_ptr_none", "hit_fcrdns_fail", "hit_ptr_generic", "hit_helo_not_fqdn",
                "hit_helo_literal_mismatch", "hit_helo_unresolvable", "hit_helo_ptr_mismatch",
                "hit_from_not_fqdn", "hit_from_domain_invalid", "hit_dns_temperror",
+               "hit_helo_confirms", "hit_sender_mx_match",
                "dns_lookups", "dns_temperror_sessions", "cache_hits", "cache_misses",
                "cache_hit_rate", "cache_entries", "cache_capacity", "cache_inserts",
                "cache_evictions", "cache_expired", "cache_uncacheable"]
@@ -711,7 +726,8 @@ def stats_session(args, ns):
             wait_log(m, r"stats: iprev_pass=1 iprev_fail=0 iprev_permerror=2 "
                         r"iprev_temperror=1 iprev_none=2$")
             wait_log(m, r"stats: hit_ptr_none=3 hit_fcrdns_fail=0 hit_ptr_generic=0 "
-                        r"hit_helo_not_fqdn=4 .* hit_dns_temperror=1$")
+                        r"hit_helo_not_fqdn=4 .* hit_dns_temperror=1 "
+                        r"hit_helo_confirms=1 hit_sender_mx_match=1$")
             wait_log(m, r"stats: dns_lookups=\d+ dns_temperror_sessions=1 cache_hits=\d+ "
                         r"cache_misses=\d+ cache_hit_rate=\d+\.\d% ")
             if m.proc.poll() is not None:

@@ -1,7 +1,9 @@
 -- A mail server done right: PTR mail.good.milter.test, whose A record is
 -- the client address, HELO with that name, a sender domain with an MX.
--- Every step continues, and the message gets both header fields.
--- log: client=203\.0\.113\.10 ptr=mail\.good\.milter\.test iprev=pass helo=mail\.good\.milter\.test from=<a@good\.milter\.test> score=0\.0/7\.0 action=accept stage=eom result=header hits=none
+-- Every step continues, and the message gets both header fields. HELO
+-- resolving to the client and the sender's MX being it are good evidence
+-- (rewards): the score is negative.
+-- log: client=203\.0\.113\.10 ptr=mail\.good\.milter\.test iprev=pass helo=mail\.good\.milter\.test from=<a@good\.milter\.test> score=-3\.0/7\.0 action=accept stage=eom result=header hits=helo_confirms,sender_mx_match
 dofile(os.getenv("MILTER_TESTDIR") .. "/common.lua")
 
 local conn = open_conn()
@@ -16,7 +18,7 @@ check(mt.header(conn, "Subject", "hello") == nil, "header")
 check(mt.eom(conn) == nil, "eom")
 check(mt.getreply(conn) == SMFIR_CONTINUE, "eom reply")
 expect_header(conn, "X-RDNS-Score",
-  "0.0/7.0 iprev=pass ptr=mail.good.milter.test hits=none action=accept")
+  "-3.0/7.0 iprev=pass ptr=mail.good.milter.test hits=helo_confirms,sender_mx_match action=accept")
 expect_header(conn, "Authentication-Results",
   "mx.milter.test; iprev=pass policy.iprev=203.0.113.10 (mail.good.milter.test)")
 check(mt.eom_check(conn, MT_HDRINSERT, "X-RDNS-Score"), "X-RDNS-Score not inserted")

@@ -12,7 +12,7 @@ step(conn, "mailfrom", SMFIR_CONTINUE, "<a@good.milter.test>")
 step(conn, "rcptto", SMFIR_CONTINUE, "<user@example.milter.test>")
 check(mt.eom(conn) == nil, "eom")
 expect_header(conn, "X-RDNS-Score",
-  "0.0/7.0 iprev=pass ptr=mail6.good.milter.test hits=none action=accept")
+  "-1.0/7.0 iprev=pass ptr=mail6.good.milter.test hits=helo_confirms action=accept")
 expect_header(conn, "Authentication-Results",
   "mx.milter.test; iprev=pass policy.iprev=\"2001:db8::25\" (mail6.good.milter.test)")
 mt.disconnect(conn)

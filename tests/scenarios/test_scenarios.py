@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "dns"))
 import dnsfixture  # noqa: E402
 
 RDNS_CHECK = None
+REWARDS = ("helo_confirms", "sender_mx_match")
 ZONES = sorted(os.path.join(HERE, "zones", f) for f in os.listdir(os.path.join(HERE, "zones")))
 
 
@@ -74,6 +75,10 @@ class Scenarios(unittest.TestCase):
             elif key == "absent":
                 for c in names(value):
                     self.assertNotIn(c, checks)
+            elif key == "void":
+                for c in names(value):
+                    self.assertTrue(checks.get(c, {}).get("hit"), f"{c} not earned")
+                    self.assertTrue(checks[c].get("void"), f"{c} not void")
             elif key == "unknown":
                 for c in names(value):
                     self.assertTrue(checks.get(c, {}).get("unknown"), f"{c} not unknown")
@@ -104,7 +109,16 @@ class Scenarios(unittest.TestCase):
                               "checks", "score", "action", "mode"):
                     self.assertIn(field, out)
                 for c, v in out["checks"].items():
-                    self.assertEqual(set(v) - {"unknown", "fix"}, {"hit", "score", "detail"}, c)
+                    self.assertEqual(set(v) - {"unknown", "fix", "reward", "void"},
+                                     {"hit", "score", "detail"}, c)
+                    # Rewards say so, score <= 0, and only when earned.
+                    self.assertEqual(v.get("reward", False), c in REWARDS, c)
+                    if c in REWARDS:
+                        self.assertLessEqual(v["score"], 0, c)
+                        if not v["hit"] or v.get("void"):
+                            self.assertEqual(v["score"], 0, c)
+                    else:
+                        self.assertNotIn("void", v, c)
                 self.check_expectations(out, expect)
 
     def test_text_output_says_what_to_fix(self):
@@ -159,6 +173,14 @@ class Faults(unittest.TestCase):
         cls.fast = os.path.join(cls.tmp.name, "fast.yaml")
         with open(cls.fast, "w") as fp:
             fp.write("dns:\n  timeout_ms: 300\n  retries: 1\n  budget_ms: 1500\n")
+        # A site whose generic-PTR weight alone (nearly) rejects, so that the
+        # rewards decide, with the fast DNS limits above.
+        cls.strict = {}
+        for weight in (7, 8):
+            cls.strict[weight] = os.path.join(cls.tmp.name, "strict%d.yaml" % weight)
+            with open(cls.strict[weight], "w") as fp:
+                fp.write("dns:\n  timeout_ms: 300\n  retries: 1\n  budget_ms: 1500\n"
+                         "weights:\n  ptr_generic: %d\n" % weight)
 
     @classmethod
     def tearDownClass(cls):
@@ -189,6 +211,83 @@ class Faults(unittest.TestCase):
         self.assertEqual(out["iprev"], "temperror")
         self.assertEqual(out["ptr"], ["mail.good.example"])
         self.assertFalse(out["checks"]["fcrdns_fail"]["hit"])
+
+    # ---- good evidence is never earned by a DNS failure ----
+    CORP = ["203.0.113.5", "--helo", "mail.corp.test", "--from", "a@relay.test"]
+
+    def assert_open_reward(self, out, check):
+        c = out["checks"][check]
+        self.assertFalse(c["hit"], check)
+        self.assertTrue(c.get("unknown"), check)
+        self.assertTrue(c.get("reward"), check)
+        self.assertEqual(c["score"], 0, check)
+        self.assertTrue(out["checks"]["dns_temperror"]["hit"])
+
+    def test_rewards_earned_without_faults(self):
+        # The baseline of the two tests below: both rewards earned.
+        out, _ = self.run_fault(None, self.CORP, config=self.strict[7])
+        self.assertTrue(out["checks"]["helo_confirms"]["hit"])
+        self.assertTrue(out["checks"]["sender_mx_match"]["hit"])
+        self.assertAlmostEqual(out["score"], 4.5)             # 7 + 0.5 - 1 - 2
+        self.assertEqual(out["action"], "accept")
+
+    def test_helo_lookup_failure_earns_nothing(self):
+        out, _ = self.run_fault([(r"^mail\.corp\.test$", "servfail")], self.CORP,
+                                config=self.strict[7])
+        self.assert_open_reward(out, "helo_confirms")
+        self.assertTrue(out["checks"]["helo_unresolvable"].get("unknown"))
+        self.assertTrue(out["checks"]["sender_mx_match"]["hit"])
+        self.assertAlmostEqual(out["score"], 5.5)             # 7 + 0.5 - 2
+        # Unearned, and helo_unresolvable open: accepting would rely on
+        # rewards the failure withheld, rejecting on a failure: tempfail.
+        self.assertEqual(out["action"], "tempfail")
+
+    def test_mx_host_lookup_failure_earns_nothing(self):
+        out, _ = self.run_fault([(r"^mx1\.relay\.test$", "servfail")], self.CORP,
+                                config=self.strict[7])
+        self.assert_open_reward(out, "sender_mx_match")
+        self.assertIn("MX host mx1.relay.test", out["checks"]["dns_temperror"]["detail"])
+        self.assertFalse(out["checks"]["from_domain_invalid"]["hit"])
+        self.assertNotIn("unknown", out["checks"]["from_domain_invalid"])
+        self.assertTrue(out["checks"]["helo_confirms"]["hit"])
+        self.assertAlmostEqual(out["score"], 6.5)             # 7 + 0.5 - 1
+        self.assertEqual(out["action"], "accept")             # 6.5 < 7 even unearned
+        # Where 7.5 would reject, the open reward (-2) could have saved it:
+        # the failure gives a tempfail, never a reject.
+        out, _ = self.run_fault([(r"^mx1\.relay\.test$", "servfail")], self.CORP,
+                                config=self.strict[8])
+        self.assertAlmostEqual(out["score"], 7.5)             # 8 + 0.5 - 1
+        self.assertEqual(out["action"], "tempfail")
+
+    def test_rewards_cost_no_extra_lookup_when_names_coincide(self):
+        # HELO mail.corp.test is also corp.test's MX host: helo_confirms reads
+        # helo_unresolvable's answer and sender_mx_match gets the same A from
+        # the cache, so the rewards add no query at all; a distinct MX host
+        # (relay.test's mx1) costs exactly one A query.
+        with dnsfixture.FaultDNS(mode="forward", upstream=self.nsd.resolver) as f:
+            p, _ = run_check(f.resolver, ["203.0.113.5", "--helo", "mail.corp.test",
+                                          "--from", "a@corp.test"], self.fast)
+            out = json.loads(p.stdout)
+            self.assertTrue(out["checks"]["helo_confirms"]["hit"])
+            self.assertTrue(out["checks"]["sender_mx_match"]["hit"])
+            asked = [(n, t) for _tr, n, t in f.queries]
+            self.assertEqual(asked.count(("mail.corp.test", 1)), 1, asked)   # A, once
+            self.assertNotIn(("mail.corp.test", 28), asked)                   # no AAAA
+            print("\ncorporate MTA, both rewards: %d queries: %s"
+                  % (len(asked), sorted(asked)), file=sys.stderr)
+            n_same = len(asked)
+        with dnsfixture.FaultDNS(mode="forward", upstream=self.nsd.resolver) as f:
+            run_check(f.resolver, self.CORP, self.fast)
+            asked = [(n, t) for _tr, n, t in f.queries]
+            self.assertEqual(asked.count(("mx1.relay.test", 1)), 1, asked)
+            self.assertEqual(len(asked), n_same + 1, asked)
+
+    def test_silent_mx_host_ends_within_budget(self):
+        out, took = self.run_fault([(r"^mx1\.relay\.test$", "silent")], self.CORP,
+                                   config=self.strict[7])
+        self.assert_open_reward(out, "sender_mx_match")
+        self.assertNotEqual(out["action"], "reject")
+        self.assertLess(took, 1.5 + 1.0, f"took {took:.2f}s")
 
     def test_silent_server_ends_within_budget(self):
         out, took = self.run_fault(None, ["85.105.64.87", "--helo", "User", "--from", "a@good.example"],

@@ -176,14 +176,16 @@ static const char full_text[] =
     "weights:\n"
     "  ptr_none: 6\n"
     "  fcrdns_fail: 2.5\n"
-    "  ptr_generic: -1e0\n"
+    "  ptr_generic: 1e0\n"
     "  helo_not_fqdn: 0\n"
     "  helo_literal_mismatch: 100\n"
-    "  helo_unresolvable: -100\n"
+    "  helo_unresolvable: 99\n"
     "  helo_ptr_mismatch: .25\n"
     "  from_not_fqdn: \"1.5\"\n"
     "  from_domain_invalid: 4.5\n"
     "  dns_temperror: 1\n"
+    "  helo_confirms: -100\n"
+    "  sender_mx_match: -1e0\n"
     "dns:\n"
     "  resolvers: [127.0.0.1, \"127.0.0.2:5353\", \"[::1]:53\", \"::1\", \"[::1]\"]\n"
     "  timeout_ms: 250\n"
@@ -239,14 +241,16 @@ static void test_full(void)
     CHECK_STR(c->tempfail_reply, "Later, %{ip}");
     CHECK(c->weights[RDNS_CHECK_PTR_NONE] == 6.0);
     CHECK(c->weights[RDNS_CHECK_FCRDNS_FAIL] == 2.5);
-    CHECK(c->weights[RDNS_CHECK_PTR_GENERIC] == -1.0);
+    CHECK(c->weights[RDNS_CHECK_PTR_GENERIC] == 1.0);
     CHECK(c->weights[RDNS_CHECK_HELO_NOT_FQDN] == 0.0);
     CHECK(c->weights[RDNS_CHECK_HELO_LITERAL_MISMATCH] == 100.0);
-    CHECK(c->weights[RDNS_CHECK_HELO_UNRESOLVABLE] == -100.0);
+    CHECK(c->weights[RDNS_CHECK_HELO_UNRESOLVABLE] == 99.0);
     CHECK(c->weights[RDNS_CHECK_HELO_PTR_MISMATCH] == 0.25);
     CHECK(c->weights[RDNS_CHECK_FROM_NOT_FQDN] == 1.5);
     CHECK(c->weights[RDNS_CHECK_FROM_DOMAIN_INVALID] == 4.5);
     CHECK(c->weights[RDNS_CHECK_DNS_TEMPERROR] == 1.0);
+    CHECK(c->weights[RDNS_CHECK_HELO_CONFIRMS] == -100.0);
+    CHECK(c->weights[RDNS_CHECK_SENDER_MX_MATCH] == -1.0);
     CHECK(list_is(&c->resolvers, resolvers));
     CHECK(c->dns_timeout_ms == 250);
     CHECK(c->dns_retries == 0);
@@ -426,7 +430,10 @@ static const error_case errors[] = {
     {"threshold: 1e999\n", 1, "threshold: expected a number"},
     {"threshold: 0x7\n", 1, "threshold: expected a number"},
     {"threshold: ~\n", 1, "threshold: expected a number"},
-    {"weights:\n  ptr_none: 101\n", 2, "weights.ptr_none: expected a number from -100 to 100, got \"101\""},
+    {"weights:\n  ptr_none: 101\n", 2, "weights.ptr_none: expected a number from 0 to 100, got \"101\""},
+    {"weights:\n  ptr_none: -1\n", 2, "weights.ptr_none: expected a number from 0 to 100, got \"-1\""},
+    {"weights:\n  helo_confirms: 0.5\n", 2,
+     "weights.helo_confirms: expected a number from -100 to 0, got \"0.5\""},
     {"weights:\n  ptr_none: high\n", 2, "weights.ptr_none: expected a number"},
     /* enumerations */
     {"reject_stage: data\n", 1, "reject_stage: expected one of connect, helo, mail, rcpt, got \"data\""},
@@ -707,9 +714,11 @@ static void test_keys(void)
         for (size_t j = 0; j < n; j++)
             found = found || strcmp(keys[j], want) == 0;
         CHECK(found);
-        snprintf(text, sizeof(text), "weights:\n  %s: 42.5\n", rdns_check_name((rdns_check)i));
+        /* rewards weigh -100 to 0, penalties 0 to 100 */
+        snprintf(text, sizeof(text), "weights:\n  %s: %s\n", rdns_check_name((rdns_check)i),
+                 rdns_check_is_reward((rdns_check)i) ? "-42.5" : "42.5");
         c = parse(text, err, sizeof(err));
-        CHECK(c != NULL && c->weights[i] == 42.5);
+        CHECK(c != NULL && c->weights[i] == (rdns_check_is_reward((rdns_check)i) ? -42.5 : 42.5));
         rdns_config_free(c);
     }
     /* Each key in YAML form with a value that fits its type. */
@@ -732,7 +741,8 @@ static void test_keys(void)
             {"milter.stats_interval", "60"}, {"milter.control_socket", "/run/x.ctl"},
         };
         const char *dot = strchr(keys[i], '.');
-        const char *value = "1";
+        const char *value = strcmp(keys[i], "weights.helo_confirms") == 0
+            || strcmp(keys[i], "weights.sender_mx_match") == 0 ? "-1" : "1";
         char text[256], err[512];
         rdns_config *c;
 

@@ -319,6 +319,7 @@ static void test_check_fqdn(rdns_dns *dns)
     CHECK(st(s, RDNS_CHECK_HELO_UNRESOLVABLE) == RDNS_CHECK_CLEAR);
     CHECK(st(s, RDNS_CHECK_HELO_PTR_MISMATCH) == RDNS_CHECK_CLEAR);
     CHECK(st(s, RDNS_CHECK_DNS_TEMPERROR) == RDNS_CHECK_SKIPPED);
+    CHECK(st(s, RDNS_CHECK_HELO_CONFIRMS) == RDNS_CHECK_HIT);      /* it is the client's */
 
     /* DNS silent: UNKNOWN and dns_temperror, never a HIT; A then AAAA */
     t0 = rdns_clock_ms();
@@ -337,6 +338,27 @@ static void test_check_fqdn(rdns_dns *dns)
     CHECK(strstr(rdns_score_detail(s, RDNS_CHECK_DNS_TEMPERROR),
                  "AAAA lookup of HELO name relay.example.net") != NULL);
     check_clean(s);
+    /* ... and the reward is open, never earned by the failure */
+    CHECK(st(s, RDNS_CHECK_HELO_CONFIRMS) == RDNS_CHECK_UNKNOWN);
+
+    /* an IPv6 client: AAAA first (the one that can confirm), then A; no
+     * lookup more than helo_unresolvable makes anyway */
+    {
+        rdns_addr v6;
+
+        CHECK(rdns_addr_parse("2001:db8::25", &v6));
+        rdns_score_clear(s);
+        rdns_helo_check(s, dns, "relay6.example.net", 18, &v6, NULL, rdns_clock_ms() + 3000);
+        CHECK(silent_drain(log, sizeof(log)) >= 2);
+        CHECK(strstr(log, "AAAA relay6.example.net.") != NULL);
+        CHECK(strstr(log, "AAAA relay6.example.net.") < strstr(log, "A relay6.example.net."));
+        CHECK(st(s, RDNS_CHECK_HELO_CONFIRMS) == RDNS_CHECK_UNKNOWN);
+        CHECK(st(s, RDNS_CHECK_HELO_UNRESOLVABLE) == RDNS_CHECK_UNKNOWN);
+        /* no client address: nothing to confirm */
+        rdns_helo_check(s, dns, "mail.example.com", 16, NULL, NULL, rdns_clock_ms() + 3000);
+        silent_drain(log, sizeof(log));
+        CHECK(st(s, RDNS_CHECK_HELO_CONFIRMS) == RDNS_CHECK_SKIPPED);
+    }
 
     /* another name than the verified PTR: mismatch, with the PTR as advice;
      * an earlier dns_temperror note is kept, not overwritten */
@@ -366,6 +388,7 @@ static void test_check_fqdn(rdns_dns *dns)
     rdns_helo_check(s, dns, "[192.0.2.1]", 11, &client, NULL, 0);
     CHECK(st(s, RDNS_CHECK_HELO_NOT_FQDN) == RDNS_CHECK_CLEAR);
     CHECK(st(s, RDNS_CHECK_HELO_UNRESOLVABLE) == RDNS_CHECK_SKIPPED);
+    CHECK(st(s, RDNS_CHECK_HELO_CONFIRMS) == RDNS_CHECK_SKIPPED);  /* a literal is no name */
     CHECK(st(s, RDNS_CHECK_HELO_PTR_MISMATCH) == RDNS_CHECK_SKIPPED);
     CHECK(silent_drain(log, sizeof(log)) == 0);
     rdns_score_free(s);

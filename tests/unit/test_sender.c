@@ -252,6 +252,31 @@ static void test_check_dns(rdns_dns *dns)
     CHECK(strncmp(rdns_score_detail(s, RDNS_CHECK_DNS_TEMPERROR), "PTR lookup: timeout; ", 21) == 0);
     CHECK(strstr(rdns_score_detail(s, RDNS_CHECK_DNS_TEMPERROR), "other.example.org") != NULL);
 
+    /* with a client: the MX lookup is open, so is the reward (never
+     * earned by a failure); still one question */
+    {
+        rdns_addr client;
+
+        CHECK(rdns_addr_parse("192.0.2.1", &client));
+        rdns_score_clear(s);
+        rdns_sender_check_client(s, dns, "<a@mx.example.org>", 18, &client,
+                                 rdns_clock_ms() + 3000);
+        CHECK(silent_drain(log, sizeof(log)) == 1);
+        CHECK(st(s, RDNS_CHECK_FROM_DOMAIN_INVALID) == RDNS_CHECK_UNKNOWN);
+        CHECK(st(s, RDNS_CHECK_SENDER_MX_MATCH) == RDNS_CHECK_UNKNOWN);
+        /* the null sender has no domain: nothing to match, no lookup */
+        rdns_sender_check_client(s, dns, "<>", 2, &client, 0);
+        CHECK(st(s, RDNS_CHECK_SENDER_MX_MATCH) == RDNS_CHECK_SKIPPED);
+        CHECK(strstr(rdns_score_detail(s, RDNS_CHECK_SENDER_MX_MATCH), "null sender") != NULL);
+        rdns_sender_check_client(s, dns, "<a@localhost>", 13, &client, 0);
+        CHECK(st(s, RDNS_CHECK_SENDER_MX_MATCH) == RDNS_CHECK_SKIPPED);
+        CHECK(silent_drain(log, sizeof(log)) == 0);
+    }
+    /* without a client (rdns_sender_check) the reward is not evaluated */
+    rdns_sender_check(s, dns, "<a@mx.example.org>", 18, rdns_clock_ms() + 3000);
+    silent_drain(log, sizeof(log));
+    CHECK(st(s, RDNS_CHECK_SENDER_MX_MATCH) == RDNS_CHECK_SKIPPED);
+
     /* a later MAIL FROM replaces both checks */
     rdns_sender_check(s, dns, "<>", 2, 0);
     CHECK(st(s, RDNS_CHECK_FROM_NOT_FQDN) == RDNS_CHECK_SKIPPED);
