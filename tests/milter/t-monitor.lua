@@ -9,7 +9,7 @@
 -- config: weights: {ptr_none: 7.0}
 -- log: client=203\.0\.113\.66 ptr=none iprev=permerror .*score=7\.0/7\.0 action=reject stage=connect result=550 hits=ptr_none mode=monitor$
 -- log: client=203\.0\.113\.66 .*action=reject stage=eom result=header hits=ptr_none,helo_not_fqdn mode=monitor$
--- log: client=203\.0\.113\.10 .*action=accept stage=eom result=header hits=none mode=monitor$
+-- log: client=203\.0\.113\.10 .*action=accept stage=eom result=header hits=helo_confirms,sender_mx_match mode=monitor$
 -- nolog: stage=(helo|mail|rcpt) result=550
 dofile(os.getenv("MILTER_TESTDIR") .. "/common.lua")
 
@@ -32,5 +32,5 @@ step(conn, "mailfrom", SMFIR_CONTINUE, "<a@good.milter.test>")
 step(conn, "rcptto", SMFIR_CONTINUE, "<user@example.milter.test>")
 check(mt.eom(conn) == nil, "eom good")
 expect_header(conn, "X-RDNS-Score",
-  "0.0/7.0 iprev=pass ptr=mail.good.milter.test hits=none action=accept mode=monitor")
+  "-3.0/7.0 iprev=pass ptr=mail.good.milter.test hits=helo_confirms,sender_mx_match action=accept mode=monitor")
 mt.disconnect(conn)
