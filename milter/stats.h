@@ -41,6 +41,11 @@ void rdns_stats_rescued(const rdns_eval *ev);
 /* a scored message at end of data, given its X-RDNS-Score. */
 void rdns_stats_accepted(const rdns_eval *ev);
 
+/* watch.c: a warning that descriptors run short was logged; an accept
+ * failed for lack of one. */
+void rdns_stats_fd_warning(void);
+void rdns_stats_accept_failure(void);
+
 /* Writes every counter into out (always terminated; a line is never cut
  * in the middle: what does not fit is left out). lines: one "name value\n"
  * per counter, for rdns-milter -S. Otherwise a few lines
