@@ -176,7 +176,7 @@ def case_fd_exhaustion(args, ns):
         t0, c0 = time.monotonic(), cpu_seconds(m.proc.pid)
         time.sleep(2.0)
         used = (cpu_seconds(m.proc.pid) - c0) / (time.monotonic() - t0)
-        if used > 0.5:
+        if used > 0.1:          # spinning measured 0.18 to 0.9 of a core
             raise Fail("the daemon burns %.0f%% of a core while out of descriptors"
                        % (used * 100))
         if m.proc.poll() is not None:
