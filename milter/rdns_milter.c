@@ -395,6 +395,10 @@ static bool main_daemonize(void)
         ssize_t n;
         int status = 0;
 
+        /* This process only waits: a signal to it acts as on any command. */
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         close(p[1]);
         while ((n = read(p[0], &b, 1)) < 0 && errno == EINTR)
             continue;
