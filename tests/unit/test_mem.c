@@ -75,7 +75,8 @@ int main(void)
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
     snprintf(want, sizeof(want), "rdns: out of memory allocating %zu bytes; aborting\n",
              (size_t)huge);
-    CHECK_STR(got, want);
+    /* the last line: AddressSanitizer may say something about it first */
+    CHECK(strlen(got) >= strlen(want) && strcmp(got + strlen(got) - strlen(want), want) == 0);
 
     /* An allocation that works returns memory and calls nobody. */
     st = die_in_child(true, 64, got, sizeof(got));
