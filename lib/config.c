@@ -21,10 +21,12 @@
  *   "x.yaml:3: unknown key "treshold" (did you mean "threshold"?)"
  *   "x.yaml:12: dns.timeout_ms: expected an integer from 1 to 60000, got "fast""
  *   "x.yaml: cannot read: No such file or directory"
+ *   "x.yaml: not a regular file" (a FIFO or device would hang or never end)
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -34,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "addr.h"
@@ -124,6 +128,7 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
     X("dns.cache_min_ttl", CK_INT, dns_cache_min_ttl, 0, 86400, 0, NULL) \
     X("dns.prefetch", CK_BOOL, dns_prefetch, 0, 0, 0, NULL) \
     X("dns.workers", CK_INT, dns_workers, 1, 1024, 0, NULL) \
+    X("dns.unwanted_reply_threshold", CK_INT, dns_unwanted_threshold, 0, 100000000, 0, NULL) \
     X("generic.patterns", CK_LIST, generic_patterns, 0, CONFIG_LIST_MAX, 1024, \
       config_check_regex) \
     X("generic.not_generic", CK_LIST, not_generic, 0, CONFIG_LIST_MAX, 1024, \
@@ -136,6 +141,7 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
     X("authserv_id", CK_STRING, authserv_id, 1, 0, 253, config_check_authserv) \
     X("milter.socket", CK_STRING, socket, 0, 0, 300, config_check_socket) \
     X("milter.socket_mode", CK_MODE, socket_mode, 0, 0777, 0, NULL) \
+    X("milter.timeout", CK_INT, milter_timeout, 1, 3600, 0, NULL) \
     X("milter.user", CK_STRING, user, 1, 0, 32, config_check_account) \
     X("milter.group", CK_STRING, group, 1, 0, 32, config_check_account) \
     X("milter.pid_file", CK_STRING, pid_file, 1, 0, 1024, config_check_abspath) \
@@ -214,6 +220,7 @@ rdns_config *rdns_config_default(void)
     c->dns_cache_min_ttl = 0;
     c->dns_prefetch = true;
     c->dns_workers = 32;
+    c->dns_unwanted_threshold = 100;
     rdns_strlist_add(&c->trusted_networks, "127.0.0.0/8");
     rdns_strlist_add(&c->trusted_networks, "::1/128");
     rdns_strlist_add(&c->never_reject, "postmaster");
@@ -221,6 +228,7 @@ rdns_config *rdns_config_default(void)
     c->authserv_id = rdns_strdup("");
     c->socket = rdns_strdup(CONFIG_DEFAULT_SOCKET);
     c->socket_mode = 0660;
+    c->milter_timeout = 3600;
     c->user = rdns_strdup("");
     c->group = rdns_strdup("");
     c->pid_file = rdns_strdup("");
@@ -1226,7 +1234,8 @@ rdns_config *rdns_config_load(const char *path, char *err, size_t errlen)
     char *text;
     size_t len = 0;
     rdns_config *cfg;
-    int e;
+    struct stat st;
+    int e, fd;
 
     memset(&x, 0, sizeof(x));
     x.name = path != NULL ? path : "(null)";
@@ -1236,9 +1245,27 @@ rdns_config *rdns_config_load(const char *path, char *err, size_t errlen)
         config_error(&x, 0, "cannot read: no file name");
         return NULL;
     }
-    f = fopen(path, "r");
-    if (f == NULL) {
+    /* O_NONBLOCK: opening a FIFO with no writer must not hang; anything
+     * but a regular file is refused before a byte is read. */
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
         e = errno;
+        config_error(&x, 0, "cannot read: %s", strerror(e));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0)
+        st.st_mode = 0;             /* refused below as not a regular file */
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        if (S_ISDIR(st.st_mode))
+            config_error(&x, 0, "cannot read: %s", strerror(EISDIR));
+        else
+            config_error(&x, 0, "not a regular file");
+        return NULL;
+    }
+    if ((f = fdopen(fd, "r")) == NULL) {
+        e = errno;
+        close(fd);
         config_error(&x, 0, "cannot read: %s", strerror(e));
         return NULL;
     }

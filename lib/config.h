@@ -60,6 +60,9 @@ typedef struct rdns_config {
     bool dns_prefetch;              /* dns.prefetch: start lookups as soon
                                        as their input is known */
     int dns_workers;                /* dns.workers: threads doing them */
+    int dns_unwanted_threshold;     /* dns.unwanted_reply_threshold: warn
+                                       after this many dropped replies;
+                                       0 = never */
 
     /* generic: */
     rdns_strlist generic_patterns;  /* generic.patterns: PCRE2 */
@@ -76,6 +79,8 @@ typedef struct rdns_config {
     /* milter daemon (milter:) */
     char *socket;                   /* milter.socket */
     unsigned socket_mode;           /* milter.socket_mode, octal string */
+    int milter_timeout;             /* milter.timeout: seconds a session may
+                                       stay silent (libmilter) */
     char *user;                     /* milter.user; "" = do not switch */
     char *group;                    /* milter.group */
     char *pid_file;                 /* milter.pid_file; "" = none */

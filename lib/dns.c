@@ -52,6 +52,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,6 +321,19 @@ static const char *dns_rcode_str(ldns_pkt_rcode rc)
     }
 }
 
+/* Replies dropped as not ours (rdns_dns_unwanted_count): process-wide. */
+static atomic_uint_least64_t dns_unwanted;
+
+uint64_t rdns_dns_unwanted_count(void)
+{
+    return atomic_load_explicit(&dns_unwanted, memory_order_relaxed);
+}
+
+static void dns_unwanted_inc(void)
+{
+    atomic_fetch_add_explicit(&dns_unwanted, 1, memory_order_relaxed);
+}
+
 /*
  * Decides whether buf is the reply to q. A reply that cannot be ours (short,
  * other ID, not a response) or answers another question is ignored; one
@@ -456,8 +470,10 @@ static dns_try_result dns_try_udp(const dns_server *s, const dns_question *q, in
             break;
         }
         c = dns_reply_check(q, buf, (size_t)n, &pkt);
-        if (c == DNS_REPLY_IGNORE)
+        if (c == DNS_REPLY_IGNORE) {
+            dns_unwanted_inc();
             continue;                    /* a spoof or a stray: not believed */
+        }
         if (c == DNS_REPLY_MALFORMED) {
             snprintf(tr->last, sizeof(tr->last), "malformed reply from %s", s->text);
             res = DNS_TRY_FAILED;
@@ -531,6 +547,8 @@ static dns_try_result dns_try_tcp(const dns_server *s, const dns_question *q, in
     if (c != DNS_REPLY_OK) {
         /* On a connection to the server itself, a reply to something else
          * is a broken server, not a spoof to wait out. */
+        if (c == DNS_REPLY_IGNORE)
+            dns_unwanted_inc();
         snprintf(tr->last, sizeof(tr->last), "%s reply over TCP from %s",
                  c == DNS_REPLY_MALFORMED ? "malformed" : "mismatched", s->text);
         return DNS_TRY_FAILED;

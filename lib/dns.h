@@ -107,6 +107,13 @@ void rdns_dns_stats(const rdns_dns *dns, rdns_dns_cache_stats *out);
  * Not counted in the statistics. */
 bool rdns_dns_cached(rdns_dns *dns, const char *name, rdns_dns_type type);
 
+/* Replies received and dropped because they were not the answer asked for
+ * (another ID, not a response, another question): spoofing attempts or a
+ * broken server. Counted over the whole process, all resolvers, since it
+ * started. Replies from another address never reach us: each query's
+ * socket is connected to its server, so the kernel drops them. */
+uint64_t rdns_dns_unwanted_count(void);
+
 const char *rdns_dns_status_str(rdns_dns_status s);  /* "ok", "nxdomain", ... */
 const char *rdns_dns_type_str(rdns_dns_type t);      /* "A", "PTR", ... */
 

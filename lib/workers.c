@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mem.h"
 
@@ -69,11 +70,17 @@ rdns_workers *rdns_workers_create(unsigned nthreads)
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, WORKERS_STACK);
     for (unsigned i = 0; i < (nthreads ? nthreads : 1); i++) {
-        if (pthread_create(&w->threads[i], &attr, workers_main, w) != 0) {
-            if (w->n == 0) {
-                fprintf(stderr, "rdns: cannot start a worker thread\n");
-                abort();
-            }
+        int err = pthread_create(&w->threads[i], &attr, workers_main, w);
+
+        if (err != 0) {
+            char eb[128];
+
+            /* strerror_r: other threads may be calling strerror */
+            if (strerror_r(err, eb, sizeof(eb)) != 0)
+                snprintf(eb, sizeof(eb), "error %d", err);
+            if (w->n == 0)
+                rdns_fatal("cannot start a DNS worker thread: %s (process or memory "
+                           "limit?); aborting", eb);
             break;              /* run with the threads we have */
         }
         w->n++;

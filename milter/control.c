@@ -14,7 +14,9 @@
  *   counters are not secret, but nobody else needs them, and a socket
  *   others may write to is one more thing to reason about.
  *
- *   At stop the socket is removed only if it is still the one this daemon
+ *   The file is looked after by sockfile.c, as the milter socket's is: a
+ *   live daemon's socket is never taken over, no link is followed, and at
+ *   stop the socket is removed only if it is still the one this daemon
  *   made (same device and inode): a second daemon started on the same
  *   path keeps its socket.
  */
@@ -38,6 +40,7 @@
 #include "clock.h"
 #include "log.h"
 #include "mem.h"
+#include "sockfile.h"
 #include "stats.h"
 
 #define CONTROL_REQ_MAX 64          /* request bytes read, newline included */
@@ -53,9 +56,8 @@ struct rdns_control {
     int listen_fd;                  /* -1: no socket */
     int stop[2];                    /* stop[1] written once at stop */
     unsigned interval;              /* seconds; 0: no periodic log */
-    char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-    dev_t dev;                      /* the socket file made, to remove */
-    ino_t ino;                      /* only that one at stop */
+    rdns_sockfile file;             /* removed at stop if still ours */
+    bool quiet_remove;              /* known not removable: said at start */
 };
 
 /* ---- where and how often (the config keys, once they exist) ---- */
@@ -105,7 +107,7 @@ bool rdns_control_path(const rdns_config *cfg, const char *milter_spec, char *bu
 static int control_listen(rdns_control *c, const char *path, uid_t uid, gid_t gid)
 {
     struct sockaddr_un sa;
-    struct stat st;
+    char err[512];
     mode_t old;
     int fd, r;
 
@@ -116,12 +118,9 @@ static int control_listen(rdns_control *c, const char *path, uid_t uid, gid_t gi
         return -1;
     }
     memcpy(sa.sun_path, path, strlen(path) + 1);
-    if (lstat(path, &st) == 0) {
-        if (!S_ISSOCK(st.st_mode)) {
-            rdns_log_warn("control socket %s: exists and is not a socket; left alone", path);
-            return -1;
-        }
-        unlink(path);               /* a stale one, as libmilter does */
+    if (!rdns_sockfile_prepare(path, err, sizeof(err))) {
+        rdns_log_warn("control socket: %s; no statistics socket", err);
+        return -1;
     }
     if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0) {
         rdns_log_warn("control socket: %s", strerror(errno));
@@ -132,18 +131,16 @@ static int control_listen(rdns_control *c, const char *path, uid_t uid, gid_t gi
     old = umask(0777 & ~CONTROL_MODE);
     r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
     umask(old);
-    if (r != 0 || listen(fd, CONTROL_BACKLOG) != 0 || lstat(path, &st) != 0) {
+    if (r != 0 || listen(fd, CONTROL_BACKLOG) != 0) {
         rdns_log_warn("control socket %s: %s", path, strerror(errno));
         close(fd);
         return -1;
     }
-    if (chmod(path, CONTROL_MODE) != 0)
-        rdns_log_warn("chmod %s: %s", path, strerror(errno));
-    if (uid != (uid_t)-1 && chown(path, uid, gid) != 0)
-        rdns_log_warn("chown %s: %s", path, strerror(errno));
-    c->dev = st.st_dev;
-    c->ino = st.st_ino;
-    snprintf(c->path, sizeof(c->path), "%s", path);
+    if (!rdns_sockfile_claim(&c->file, path, uid, gid, err, sizeof(err))) {
+        rdns_log_warn("control socket: %s; no statistics socket", err);
+        close(fd);
+        return -1;
+    }
     return fd;
 }
 
@@ -301,13 +298,22 @@ void rdns_control_start(rdns_control *c)
     }
     c->running = true;
     if (c->listen_fd >= 0)
-        rdns_log_info("statistics on %s (rdns-milter -S)", c->path);
+        rdns_log_info("statistics on %s (rdns-milter -S)", c->file.path);
+}
+
+const char *rdns_control_socket(const rdns_control *c)
+{
+    return c != NULL && c->listen_fd >= 0 ? c->file.path : NULL;
+}
+
+void rdns_control_quiet_removal(rdns_control *c)
+{
+    if (c != NULL)
+        c->quiet_remove = true;
 }
 
 void rdns_control_stop(rdns_control *c)
 {
-    struct stat st;
-
     if (c == NULL)
         return;
     if (c->running) {
@@ -317,9 +323,7 @@ void rdns_control_stop(rdns_control *c)
     }
     if (c->listen_fd >= 0) {
         close(c->listen_fd);
-        if (lstat(c->path, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino
-            && unlink(c->path) != 0)
-            rdns_log_warn("unlink %s: %s", c->path, strerror(errno));
+        rdns_sockfile_remove(&c->file, c->quiet_remove);
     }
     close(c->stop[0]);
     close(c->stop[1]);

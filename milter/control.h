@@ -44,8 +44,15 @@ rdns_control *rdns_control_open(const char *path, unsigned interval, uid_t uid, 
  * signals the main thread takes blocked. */
 void rdns_control_start(rdns_control *c);
 
-/* Stops the thread if it runs, removes the socket, frees c (NULL:
- * nothing). */
+/* The control socket's path, or NULL when there is none. */
+const char *rdns_control_socket(const rdns_control *c);
+
+/* The socket will not be removable at stop (the caller said so already):
+ * no warning then. */
+void rdns_control_quiet_removal(rdns_control *c);
+
+/* Stops the thread if it runs, removes the socket if it is still the one
+ * made (see sockfile.h), frees c (NULL: nothing). */
 void rdns_control_stop(rdns_control *c);
 
 /* rdns-milter -S: asks the daemon on path and prints its answer on

@@ -13,6 +13,10 @@
  *   the journal adds itself; so warnings and errors keep their priority
  *   and the mail log shows each name once.
  *
+ *   Until the daemon has detached (rdns_log_echo), warnings and errors
+ *   also go to stderr when the log is syslog: whoever started it sees why
+ *   it did not start, not only the mail log.
+ *
  *   Callers pass text that is already sanitised (rdns_sanitize), and
  *   lines with fields in them built by logkv, which quotes what came from
  *   the network; this module only bounds the line length.
@@ -34,6 +38,7 @@ _Static_assert(LOG_LINE >= RDNS_LOGKV_LINE, "a logkv line must fit whole: never 
 
 static bool log_stderr = true;      /* until rdns_log_open says otherwise */
 static bool log_journal;            /* stderr is systemd's journal stream */
+static bool log_echo;               /* syslog, and warnings+ on stderr too */
 static const char *log_ident = "rdns-milter";
 
 static const struct {
@@ -73,6 +78,11 @@ bool rdns_log_open(const char *ident, bool to_stderr, const char *facility)
     return true;
 }
 
+void rdns_log_echo(bool on)
+{
+    log_echo = on;
+}
+
 void rdns_log_close(void)
 {
     if (!log_stderr)
@@ -90,6 +100,11 @@ static void log_vline(int prio, const char *level, const char *fmt, va_list ap)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     if (!log_stderr) {
         syslog(prio, "%s", msg);
+        if (log_echo && prio <= LOG_WARNING) {
+            snprintf(line, sizeof(line), "%s: %s%s\n", log_ident, level, msg);
+            fputs(line, stderr);
+            fflush(stderr);
+        }
         return;
     }
     if (log_journal)

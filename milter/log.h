@@ -12,6 +12,10 @@
 bool rdns_log_open(const char *ident, bool to_stderr, const char *facility);
 void rdns_log_close(void);
 
+/* While on (at start-up, before the daemon detaches), warnings and errors
+ * logged to syslog are also written to stderr. Set before threads start. */
+void rdns_log_echo(bool on);
+
 /* True for a facility name rdns_log_open accepts. */
 bool rdns_log_facility_ok(const char *facility);
 

@@ -7,6 +7,8 @@ find_library(MILTER_STATIC NAMES libmilter.a HINTS ${MILTER_LIBRARY_DIRS} REQUIR
 
 add_executable(rdns-milter
   rdns_milter.c
+  sockfile.c
+  watch.c
   callbacks.c
   headers.c
   live.c

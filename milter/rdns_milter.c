@@ -10,8 +10,14 @@
  *   drops privileges, and hands the connections to libmilter; the
  *   callbacks live in callbacks.c.
  *
- *   -t checks the config and exits 0, or 2 with "file:line: message".
- *   -f stays in the foreground and logs to stderr. -s overrides
+ *   -t checks the config and exits 0, or 2 with "file:line: message"; it
+ *   also checks a unix socket's path (its directory exists, nothing but a
+ *   socket is there). -f stays in the foreground and logs to stderr.
+ *   Without -f, the process that was started waits until the daemon is
+ *   ready and exits with its status: errors at start-up reach its stderr
+ *   as well as syslog. A relative -c is made absolute at start (against
+ *   the working directory, links not resolved), so a reload after the
+ *   chdir("/") of daemonizing reads the same file. -s overrides
  *   milter.socket. -S asks the running daemon for its counters over the
  *   control socket (control.c) and prints them; -F prometheus in
  *   Prometheus text format. -u USER[:GROUP] is OpenDKIM's -u: the group,
@@ -19,8 +25,17 @@
  *
  *   Signals: SIGHUP re-reads the config file; a broken file is logged and
  *   the running config stays. SIGTERM and SIGINT stop the filter cleanly
- *   (exit 0), removing the Unix socket and the pid file. SIGUSR1 logs
- *   the counters (stats.c).
+ *   (exit 0), removing the Unix socket and the pid file if they are still
+ *   ours and the user we run as may. SIGUSR1 logs the counters (stats.c).
+ *
+ *   Files made as root (sockfile.c for the sockets): a live daemon on the
+ *   socket path makes us refuse to start rather than take it over; the
+ *   pid file is created anew with O_EXCL|O_NOFOLLOW, so a link planted
+ *   where it goes is replaced, never followed. What the user we become
+ *   will not be able to remove at stop is said once, at start.
+ *
+ *   The main thread also wakes once a second for watch.c (descriptors
+ *   running short, spoofed DNS replies).
  *
  *   Signals: libmilter starts a thread that sigwait()s for SIGHUP, SIGTERM
  *   and SIGINT and *stops the filter* on SIGHUP. Its sigwait() is wrapped
@@ -42,8 +57,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <semaphore.h>
@@ -57,6 +74,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
@@ -67,7 +85,10 @@
 #include "eval.h"
 #include "live.h"
 #include "log.h"
+#include "mem.h"
+#include "sockfile.h"
 #include "stats.h"
+#include "watch.h"
 
 #ifndef RDNS_VERSION
 #define RDNS_VERSION "unknown"
@@ -75,10 +96,7 @@
 
 #define MAIN_DEFAULT_CONFIG "/etc/rdns-milter/rdns-milter.yaml"
 #define MAIN_SOCKET_MAX 512
-/* How long libmilter waits for the MTA's next command. It must outlast the
- * slowest DATA phase the MTA allows (the filter hears nothing while the
- * body arrives), yet not keep a thread forever for a vanished MTA. */
-#define MAIN_MILTER_TIMEOUT 3600
+#define MAIN_TICK_MS 1000           /* watch.c's checks */
 
 typedef struct main_opts {
     const char *config;         /* -c, or NULL */
@@ -277,13 +295,19 @@ static bool main_lookup_ids(const rdns_config *cfg, const char *user, main_ids *
             return true;
         /* A filter that parses what spammers send has no business as
          * root; running so must be a choice. */
-        fprintf(stderr, "rdns-milter: refusing to run as root: set milter.user, or give "
-                        "-u USER (-u root to run as root on purpose)\n");
-        rdns_log_err("refusing to run as root: set milter.user, or give -u USER");
+        rdns_log_err("refusing to run as root: set milter.user, or give -u USER "
+                     "(-u root to run as root on purpose)");
         return false;
     }
+    errno = 0;
     if ((pw = getpwnam(ids->name)) == NULL) {
-        rdns_log_err("%s %s: no such user", user ? "-u" : "milter.user", ids->name);
+        if (errno != 0 && errno != ENOENT && errno != ESRCH)
+            rdns_log_err("%s %s: cannot look the user up: %s", user ? "-u" : "milter.user",
+                         ids->name, strerror(errno));
+        else
+            rdns_log_err("%s %s: no such user (create it: useradd --system --user-group "
+                         "--home-dir /nonexistent --shell /usr/sbin/nologin %s)",
+                         user ? "-u" : "milter.user", ids->name, ids->name);
         return false;
     }
     if (group != NULL && group[0] != '\0' && getgrnam(group) == NULL) {
@@ -308,8 +332,8 @@ static bool main_lookup_ids(const rdns_config *cfg, const char *user, main_ids *
         struct group *gr = getgrnam(group);
 
         if (gr == NULL) {
-            rdns_log_err("%s %s: no such group", group == cfg->group ? "milter.group" : "-u",
-                         group);
+            rdns_log_err("%s %s: no such group (create it, or leave the group out for the "
+                         "user's own)", group == cfg->group ? "milter.group" : "-u", group);
             return false;
         }
         ids->gid = gr->gr_gid;
@@ -332,31 +356,47 @@ static bool main_drop_privileges(const main_ids *ids, const char *user)
     return true;
 }
 
-/* Opens the socket with the configured mode, as root, then hands it to
- * the user we become. */
-static bool main_open_socket(const char *spec, const rdns_config *cfg, const main_ids *ids)
+/* Opens the socket with the configured mode (the umask gives it from the
+ * first instant), as root, then hands it to the user we become. A unix
+ * socket a live daemon answers on is not taken over (sockfile.c). */
+static bool main_open_socket(const char *spec, const rdns_config *cfg, const main_ids *ids,
+                             rdns_sockfile *file)
 {
     const char *path = main_unix_path(spec);
+    char err[1024];
     mode_t old;
-    int r;
+    int r, e;
 
     main_make_rundir(path, ids->uid, ids->gid);
+    if (path != NULL && (!rdns_sockfile_check(path, err, sizeof(err))
+                         || !rdns_sockfile_prepare(path, err, sizeof(err)))) {
+        rdns_log_err("cannot open milter socket: %s", err);
+        return false;
+    }
     if (smfi_setconn((char *)spec) != MI_SUCCESS) {
         rdns_log_err("bad milter socket %s", spec);
         return false;
     }
     old = umask((mode_t)(~cfg->socket_mode & 0777));
+    errno = 0;
     r = smfi_opensocket(true);
+    e = errno;
     umask(old);
     if (r != MI_SUCCESS) {
-        rdns_log_err("cannot open milter socket %s", spec);
+        /* libmilter says why only to syslog; errno is its last call's */
+        rdns_log_err("cannot open milter socket %s%s%s%s", spec, e ? ": " : "",
+                     e ? strerror(e) : "",
+                     e == EADDRINUSE ? " (another process listens there)"
+                     : e == EACCES ? " (no permission for that directory or port)"
+                     : e == EADDRNOTAVAIL ? " (no such local address)" : "");
         return false;
     }
     if (path != NULL) {
-        if (chmod(path, (mode_t)cfg->socket_mode) != 0)
-            rdns_log_warn("chmod %s: %s", path, strerror(errno));
-        if (ids->change && chown(path, ids->uid, ids->gid) != 0)
-            rdns_log_warn("chown %s: %s", path, strerror(errno));
+        if (!rdns_sockfile_claim(file, path, ids->change ? ids->uid : (uid_t)-1, ids->gid,
+                                 err, sizeof(err))) {
+            rdns_log_err("milter socket %s", err);
+            return false;
+        }
     } else if (main_tcp_nodelay() == 0) {
         rdns_log_warn("could not set TCP_NODELAY on %s", spec);
     } else {
@@ -365,47 +405,175 @@ static bool main_open_socket(const char *spec, const rdns_config *cfg, const mai
     return true;
 }
 
+/* The daemon's end of the pipe its starter waits on; -1 when none. */
+static int main_ready_fd = -1;
+
+/* Forks; the parent waits until the child says it is ready (then exits
+ * 0) or exits itself (then with its status), so that whoever started
+ * us learns whether it worked and sees the errors on its stderr, which
+ * the child keeps until main_detached. */
 static bool main_daemonize(void)
 {
-    pid_t pid = fork();
-    int fd;
+    int p[2], fd;
+    pid_t pid;
 
-    if (pid < 0) {
+    if (pipe(p) != 0) {
+        rdns_log_err("pipe: %s", strerror(errno));
+        return false;
+    }
+    if ((pid = fork()) < 0) {
         rdns_log_err("fork: %s", strerror(errno));
         return false;
     }
-    if (pid > 0)
-        _exit(0);
+    if (pid > 0) {
+        unsigned char b;
+        ssize_t n;
+        int status = 0;
+
+        /* This process only waits: a signal to it acts as on any command. */
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        close(p[1]);
+        while ((n = read(p[0], &b, 1)) < 0 && errno == EINTR)
+            continue;
+        if (n == 1)
+            _exit(0);               /* ready, running */
+        /* the pipe closed without a word: the daemon exited */
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            continue;
+        _exit(WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 1);
+    }
+    close(p[0]);
+    fcntl(p[1], F_SETFD, FD_CLOEXEC);
+    main_ready_fd = p[1];
     setsid();
     if (chdir("/") != 0)
         rdns_log_warn("chdir /: %s", strerror(errno));
     if ((fd = open("/dev/null", O_RDWR)) >= 0) {
         dup2(fd, 0);
         dup2(fd, 1);
-        dup2(fd, 2);
         if (fd > 2)
             close(fd);
     }
     return true;
 }
 
+/* Start-up is over: the starter may go, stderr is of no more use. */
+static void main_detached(void)
+{
+    int fd;
+
+    if (main_ready_fd < 0)
+        return;
+    if (write(main_ready_fd, "", 1) != 1) {
+        /* the starter is gone: nobody to tell */
+    }
+    close(main_ready_fd);
+    main_ready_fd = -1;
+    rdns_log_echo(false);
+    if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+        dup2(fd, 2);
+        if (fd > 2)
+            close(fd);
+    }
+}
+
+/* The pid file written, to remove at stop only if it is still ours. */
+static struct {
+    dev_t dev;
+    ino_t ino;
+    bool made;
+} main_pid;
+
+/* Written as root, perhaps in a directory the daemon's user owns: made
+ * anew with O_EXCL|O_NOFOLLOW after removing what was there, so that a
+ * link planted at its name is replaced, never followed (O_EXCL fails on
+ * any name that exists again, link or not, in between). */
 static bool main_write_pid(const char *file, const main_ids *ids)
 {
-    FILE *fp;
+    char line[32];
+    struct stat st;
+    int fd, n;
 
     if (file == NULL || file[0] == '\0')
         return true;
     main_make_rundir(file, ids->uid, ids->gid);
-    if ((fp = fopen(file, "w")) == NULL) {
+    if (lstat(file, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            rdns_log_err("pid file %s: is a directory", file);
+            return false;
+        }
+        if (!S_ISREG(st.st_mode))
+            rdns_log_warn("pid file %s: was a %s, not a file; replaced", file,
+                          S_ISLNK(st.st_mode) ? "symbolic link" : "special file");
+        if (unlink(file) != 0 && errno != ENOENT) {
+            rdns_log_err("pid file %s: cannot replace it: %s", file, strerror(errno));
+            return false;
+        }
+    }
+    fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+    if (fd < 0) {
+        rdns_log_err("pid file %s: %s%s", file, strerror(errno),
+                     errno == EEXIST ? " (made again by someone else meanwhile)"
+                     : errno == ENOENT ? " (its directory does not exist)" : "");
+        return false;
+    }
+    n = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
+    if (write(fd, line, (size_t)n) != n || fstat(fd, &st) != 0 || close(fd) != 0) {
         rdns_log_err("pid file %s: %s", file, strerror(errno));
         return false;
     }
-    fprintf(fp, "%ld\n", (long)getpid());
-    if (fclose(fp) != 0) {
-        rdns_log_err("pid file %s: %s", file, strerror(errno));
-        return false;
-    }
+    main_pid.dev = st.st_dev;
+    main_pid.ino = st.st_ino;
+    main_pid.made = true;
     return true;
+}
+
+static void main_remove_pid(const char *file, bool quiet)
+{
+    struct stat st;
+
+    if (!main_pid.made || lstat(file, &st) != 0 || st.st_dev != main_pid.dev
+        || st.st_ino != main_pid.ino)
+        return;
+    if (unlink(file) != 0 && !quiet)
+        rdns_log_warn("pid file %s: %s", file, strerror(errno));
+}
+
+/* After privileges are dropped: which of our files will the user we run
+ * as be unable to remove at stop? Said once, here, rather than as a
+ * puzzling "Permission denied" then. Returns a mask: 1 socket, 2 control
+ * socket, 4 pid file. */
+static unsigned main_check_leftovers(const rdns_sockfile *sock, rdns_control *ctl,
+                                     const char *pid_file, const main_ids *ids)
+{
+    const char *names[3] = {sock->path[0] ? sock->path : NULL, rdns_control_socket(ctl),
+                            main_pid.made ? pid_file : NULL};
+    char list[3 * MAIN_SOCKET_MAX + 16];
+    unsigned mask = 0;
+    size_t used = 0;
+
+    list[0] = '\0';
+    for (int i = 0; i < 3; i++) {
+        if (names[i] == NULL || rdns_sockfile_removable(names[i]))
+            continue;
+        mask |= 1u << i;
+        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "",
+                                 names[i]);
+        if (used >= sizeof(list))
+            break;
+    }
+    if (mask != 0)
+        rdns_log_warn("running as %s, which may not write their directory: %s will be "
+                      "left behind at stop (harmless: the next start replaces them); to have "
+                      "them removed, put them in a directory %s owns, such as "
+                      "/run/rdns-milter/ (made at start)",
+                      ids->name[0] ? ids->name : "this user", list,
+                      ids->name[0] ? ids->name : "this user");
+    if (mask & 2)
+        rdns_control_quiet_removal(ctl);
+    return mask;
 }
 
 static void main_on_signal(int sig)
@@ -453,6 +621,9 @@ static bool main_signals(void)
            && sigaction(SIGINT, &sa, NULL) == 0 && sigaction(SIGUSR1, &sa, NULL) == 0;
 }
 
+/* milter.timeout as libmilter was given it: only read at start. */
+static int main_running_timeout;
+
 static void main_reload(const main_opts *o, const char *running_socket)
 {
     const char *path = main_config_path(o);
@@ -471,6 +642,9 @@ static void main_reload(const main_opts *o, const char *running_socket)
         if (o->socket == NULL && cfg->socket && strcmp(cfg->socket, running_socket) != 0)
             rdns_log_warn("milter.socket changed to %s: takes effect after a restart",
                           cfg->socket);
+        if (cfg->milter_timeout != main_running_timeout)
+            rdns_log_warn("milter.timeout changed to %d: takes effect after a restart",
+                          cfg->milter_timeout);
         rdns_engine_unref(e);
     }
 }
@@ -498,6 +672,19 @@ static void main_notify(const char *state)
                (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)
         rdns_log_warn("sd_notify %s: %s", state, strerror(errno));
     close(fd);
+}
+
+/* Once a second: watch.c's checks, with the running config's threshold. */
+static void main_tick(void)
+{
+    rdns_engine *e = rdns_live_acquire();
+    int threshold = 0;
+
+    if (e != NULL) {
+        threshold = rdns_engine_config(e)->dns_unwanted_threshold;
+        rdns_engine_unref(e);
+    }
+    rdns_watch_tick(threshold);
 }
 
 /* Waits for signals and for libmilter's end; returns smfi_main's result.
@@ -531,10 +718,16 @@ static int main_run(const main_opts *o, const char *socket_spec, rdns_control *c
     main_notify("READY=1");
 
     for (;;) {
+        struct pollfd p = {.fd = main_sigpipe[0], .events = POLLIN};
         unsigned char b;
-        ssize_t n = read(main_sigpipe[0], &b, 1);
+        ssize_t n;
+        int r = poll(&p, 1, MAIN_TICK_MS);
 
-        if (n < 0 && errno == EINTR)
+        if (r == 0 || (r < 0 && errno == EINTR)) {
+            main_tick();
+            continue;
+        }
+        if ((n = read(main_sigpipe[0], &b, 1)) < 0 && errno == EINTR)
             continue;
         if (n <= 0 || b == 0)
             break;                  /* libmilter has stopped */
@@ -555,7 +748,14 @@ static int main_run(const main_opts *o, const char *socket_spec, rdns_control *c
         rdns_log_err("libmilter stopped on its own; exiting with status 1");
         return MI_FAILURE;
     }
-    return result;
+    if (result != MI_SUCCESS) {
+        /* smfi_stop closes the listening socket under the listener's
+         * feet; a listener that had not yet entered its loop then reports
+         * the closed socket as a failure (about 1 stop in 7 right after
+         * start). We asked for the stop: it is a clean one. */
+        rdns_log_info("libmilter reported a failure while stopping; taken as the stop asked for");
+    }
+    return MI_SUCCESS;
 }
 
 /* -S: the counters of the daemon this config (and -s) describe. */
@@ -579,6 +779,40 @@ static int main_stats(const main_opts *o)
     return status;
 }
 
+/* The daemon's last words before an abort (lib's rdns_fatal: out of
+ * memory, no worker thread) go where the postmaster looks: our log. */
+static void main_fatal(const char *msg)
+{
+    rdns_log_err("%s", msg);
+}
+
+/* A relative -c made absolute against the working directory, so that a
+ * reload after daemonizing (chdir "/") reads the same file. Links are not
+ * resolved: a config that is a link to a versioned file follows the link
+ * at each reload, as it would without -c. */
+static const char *main_absolute(const char *file, char *buf, size_t len)
+{
+    char cwd[PATH_MAX];
+
+    if (file == NULL || file[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+        return file;
+    if ((size_t)snprintf(buf, len, "%s/%s", cwd, file) >= len)
+        return file;
+    return buf;
+}
+
+/* -t: what can be told about the socket without opening it. */
+static bool main_check_socket(const char *spec)
+{
+    const char *path = main_unix_path(spec);
+    char err[1024];
+
+    if (path == NULL || rdns_sockfile_check(path, err, sizeof(err)))
+        return true;
+    fprintf(stderr, "rdns-milter: %s\n", err);
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     main_opts o = {0};
@@ -586,14 +820,20 @@ int main(int argc, char **argv)
     const rdns_config *cfg;
     rdns_engine *engine;
     char err[1024], spec[MAIN_SOCKET_MAX], pid_file[MAIN_SOCKET_MAX], ctl[MAIN_SOCKET_MAX];
+    char config_abs[PATH_MAX + 2];
     struct smfiDesc desc = rdns_callbacks_desc();
     main_ids ids;
     rdns_control *ctl_sock = NULL;
+    rdns_sockfile sock_file = {{0}, 0, 0};
+    unsigned leftovers = 0;
     int result;
 
     main_parse(argc, argv, &o);
+    rdns_set_fatal_hook(main_fatal);
     if (o.stats)
         return main_stats(&o);
+    if (!o.test)
+        o.config = main_absolute(o.config, config_abs, sizeof(config_abs));
     /* Before anything else: a SIGHUP during start-up must queue a reload,
      * not kill the process with the default action. */
     if (!o.test && !main_signals()) {
@@ -613,20 +853,26 @@ int main(int argc, char **argv)
         rdns_engine_unref(engine);
         return 2;
     }
-    if (o.test) {
-        printf("%s: configuration OK\n", path ? path : "(defaults)");
-        rdns_engine_unref(engine);
-        return 0;
-    }
     main_socket_spec(o.socket ? o.socket : cfg->socket, spec, sizeof(spec));
+    if (o.test) {
+        bool ok = main_check_socket(spec);
+
+        if (ok)
+            printf("%s: configuration OK\n", path ? path : "(defaults)");
+        rdns_engine_unref(engine);
+        return ok ? 0 : 2;
+    }
     /* Kept: after a reload the engine that named it may be gone. */
     snprintf(pid_file, sizeof(pid_file), "%s", cfg->pid_file ? cfg->pid_file : "");
     rdns_control_path(cfg, spec, ctl, sizeof(ctl));
     rdns_log_open("rdns-milter", o.foreground, cfg->syslog_facility);
+    rdns_log_echo(!o.foreground);   /* until main_detached */
+    rdns_watch_init();
+    main_running_timeout = cfg->milter_timeout;
 
     if (!main_lookup_ids(cfg, o.user, &ids) || smfi_register(desc) != MI_SUCCESS
-        || smfi_settimeout(MAIN_MILTER_TIMEOUT) != MI_SUCCESS
-        || !main_open_socket(spec, cfg, &ids)) {
+        || smfi_settimeout(cfg->milter_timeout) != MI_SUCCESS
+        || !main_open_socket(spec, cfg, &ids, &sock_file)) {
         rdns_engine_unref(engine);
         return 1;
     }
@@ -634,29 +880,26 @@ int main(int argc, char **argv)
     ctl_sock = rdns_control_open(ctl, rdns_control_interval(cfg), ids.uid, ids.gid);
     if (!o.foreground && !main_daemonize()) {
         rdns_control_stop(ctl_sock);
+        rdns_sockfile_remove(&sock_file, false);
         return 1;
     }
     if (!main_write_pid(pid_file, &ids) || !main_drop_privileges(&ids, ids.name)) {
         rdns_control_stop(ctl_sock);
+        rdns_sockfile_remove(&sock_file, false);
         rdns_engine_unref(engine);
         return 1;
     }
+    leftovers = main_check_leftovers(&sock_file, ctl_sock, pid_file, &ids);
     rdns_live_init(engine);
     rdns_stats_start();
+    main_detached();
 
     result = main_run(&o, spec, ctl_sock);
     rdns_control_stop(ctl_sock);
     rdns_stats_log();               /* the last word on this run */
-
-    {
-        const char *unix_path = main_unix_path(spec);
-        struct stat st;
-
-        if (unix_path != NULL && lstat(unix_path, &st) == 0 && S_ISSOCK(st.st_mode))
-            unlink(unix_path);
-        if (pid_file[0] != '\0' && unlink(pid_file) != 0 && errno != ENOENT)
-            rdns_log_warn("pid file %s: %s", pid_file, strerror(errno));
-    }
+    rdns_sockfile_remove(&sock_file, (leftovers & 1) != 0);
+    if (pid_file[0] != '\0')
+        main_remove_pid(pid_file, (leftovers & 4) != 0);
     rdns_live_shutdown();
     rdns_log_info("stopped");
     rdns_log_close();

@@ -31,7 +31,13 @@
  *                               log;
  *     dns_lookups, cache_*      the resolver's cache counters of the
  *                               running configuration (zero without a
- *                               cache; they restart at a reload).
+ *                               cache; they restart at a reload);
+ *     dns_unwanted_replies      DNS replies dropped as not ours, since
+ *                               start (lib/dns.c counts them);
+ *     fd_open, fd_limit         descriptors open now, and the limit;
+ *     fd_warnings               warnings logged that they run short
+ *                               (watch.c), accept_failures each accept
+ *                               that failed for lack of one.
  */
 #include "stats.h"
 
@@ -46,6 +52,7 @@
 #include "live.h"
 #include "log.h"
 #include "score.h"
+#include "watch.h"
 
 #ifndef RDNS_VERSION
 #define RDNS_VERSION "unknown"
@@ -67,6 +74,8 @@ enum stats_id {
     STATS_IPREV = STATS_MONITOR_TEMPFAIL_STAGE + 4,   /* + rdns_iprev, 4 of them */
     STATS_IPREV_NONE = STATS_IPREV + 4,
     STATS_DNS_TEMPERROR,
+    STATS_FD_WARNINGS,
+    STATS_ACCEPT_FAILURES,
     STATS_HIT,                      /* + rdns_check */
     STATS_COUNT = STATS_HIT + RDNS_CHECK_COUNT
 };
@@ -131,6 +140,16 @@ void rdns_stats_message(bool authenticated)
         stats_inc(STATS_AUTHENTICATED);
 }
 
+void rdns_stats_fd_warning(void)
+{
+    stats_inc(STATS_FD_WARNINGS);
+}
+
+void rdns_stats_accept_failure(void)
+{
+    stats_inc(STATS_ACCEPT_FAILURES);
+}
+
 static void stats_hits(const rdns_eval *ev)
 {
     const rdns_score *card = rdns_eval_card(ev);
@@ -175,7 +194,7 @@ void rdns_stats_accepted(const rdns_eval *ev)
 
 /* ---- output ---- */
 
-enum stats_group { G_SESSIONS, G_ACTIONS, G_MONITOR, G_IPREV, G_HITS, G_DNS };
+enum stats_group { G_SESSIONS, G_ACTIONS, G_MONITOR, G_IPREV, G_HITS, G_DNS, G_FDS };
 
 typedef struct stats_item {
     int group;
@@ -256,6 +275,7 @@ static void stats_collect_dns(stats_list *l)
     stats_add(l, G_DNS, "cache_evictions", d.evictions);
     stats_add(l, G_DNS, "cache_expired", d.expired);
     stats_add(l, G_DNS, "cache_uncacheable", d.uncacheable);
+    stats_add(l, G_DNS, "dns_unwanted_replies", rdns_dns_unwanted_count());
 }
 
 static void stats_collect(stats_list *l)
@@ -298,6 +318,10 @@ static void stats_collect(stats_list *l)
         stats_add(l, G_HITS, name, stats_get((enum stats_id)(STATS_HIT + c)));
     }
     stats_collect_dns(l);
+    stats_add(l, G_FDS, "fd_open", rdns_watch_fd_open());
+    stats_add(l, G_FDS, "fd_limit", rdns_watch_fd_limit());
+    stats_add(l, G_FDS, "fd_warnings", stats_get(STATS_FD_WARNINGS));
+    stats_add(l, G_FDS, "accept_failures", stats_get(STATS_ACCEPT_FAILURES));
 }
 
 /* ---- Prometheus text exposition format (version 0.0.4) ----

@@ -44,6 +44,11 @@ void rdns_stats_rescued(const rdns_eval *ev);
 /* a scored message at end of data, given its X-RDNS-Score. */
 void rdns_stats_accepted(const rdns_eval *ev);
 
+/* watch.c: a warning that descriptors run short was logged; an accept
+ * failed for lack of one. */
+void rdns_stats_fd_warning(void);
+void rdns_stats_accept_failure(void);
+
 typedef enum rdns_stats_format {
     RDNS_STATS_LOG,             /* a few lines "stats: name=value ...\n",
                                    grouped by subject, for the log */

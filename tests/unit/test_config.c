@@ -607,6 +607,11 @@ static void test_load(void)
     snprintf(want, sizeof(want), "%s: cannot read: %s", tmpdir, strerror(EISDIR));
     CHECK_STR(err, want);
 
+    /* A device (or a FIFO, which would hang) is not read at all. */
+    c = rdns_config_load("/dev/null", err, sizeof(err));
+    CHECK(c == NULL);
+    CHECK_STR(err, "/dev/null: not a regular file");
+
     snprintf(path, sizeof(path), "%s/good.yaml", tmpdir);
     write_file(path, "threshold: 5\nnever_reject: [postmaster]\n");
     c = rdns_config_load(path, err, sizeof(err));
@@ -704,7 +709,7 @@ static void test_keys(void)
     for (; keys[n] != NULL; n++)
         for (size_t j = 0; j < n; j++)
             CHECK(strcmp(keys[n], keys[j]) != 0);
-    CHECK(n == 30 + RDNS_CHECK_COUNT);
+    CHECK(n == 32 + RDNS_CHECK_COUNT);
     for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
         char want[64], text[128], err[512];
         bool found = false;
