@@ -17,8 +17,10 @@ DESCRIPTION
     listens where etc/rdns-milter.yaml's default socket says, relative to
     the private queue directory (QUEUE/rdns-milter/rdns-milter.sock, like
     /var/spool/postfix/rdns-milter/rdns-milter.sock), in a directory of
-    mode 0750 that the postfix user reaches through its group only, as the
-    package sets it up.
+    mode 0750 that the postfix user reaches only as a supplementary member
+    of the filter's group, as the package sets it up ("adduser postfix
+    rdns-milter"; here a group rdns-e2e-chroot that the test creates and
+    deletes, since the package test owns the real one).
 
     Checked: the snippet's socket is the default below the chroot; a
     zombie (no PTR, HELO localhost) is refused with 550 5.7.1; a good
@@ -79,18 +81,21 @@ def snippet_params():
     return params
 
 
+GROUP = "rdns-e2e-chroot"
+
+
 class ChrootMilter(Milter):
     """A Milter whose socket is a given path (not workdir/name.sock), with
-    the shipped socket mode 0660, run as user nobody and group postfix: the
-    MTA gets in by its group only, as with the package's user rdns-milter
-    and "adduser postfix rdns-milter" (the tests create no users)."""
+    the shipped socket mode 0660, run as user nobody and group GROUP: the
+    MTA gets in as a member of that group only, as with the package's user
+    rdns-milter and "adduser postfix rdns-milter"."""
 
     def __init__(self, binary, workdir, name, settings, sock):
         super().__init__(binary, workdir, name, settings)
         self.sock = sock
         self.spec = "unix:" + sock
         self.settings["milter"].update(socket=self.spec, socket_mode="0660",
-                                       user="nobody", group="postfix")
+                                       user="nobody", group=GROUP)
 
     def stats(self):
         r = subprocess.run([self.binary, "-S", "-c", self.conf], capture_output=True,
@@ -135,7 +140,11 @@ class Chroot(unittest.TestCase):
         os.makedirs(sockdir)
         # As the package makes it: the daemon's user owns it, mode 0750, the
         # MTA gets in by the group.
-        os.chown(sockdir, pwd.getpwnam("nobody").pw_uid, grp.getgrnam("postfix").gr_gid)
+        subprocess.run(["groupdel", GROUP], capture_output=True)     # a leftover
+        subprocess.run(["groupadd", "--system", GROUP], check=True, timeout=60)
+        subprocess.run(["gpasswd", "-a", "postfix", GROUP], check=True, capture_output=True,
+                       timeout=60)
+        os.chown(sockdir, pwd.getpwnam("nobody").pw_uid, grp.getgrnam(GROUP).gr_gid)
         os.chmod(sockdir, 0o750)
         conf = {"dns": {"resolvers": [cls.nsd.resolver]}, "trusted_networks": [],
                 "threshold": THRESHOLD, "never_reject": ["postmaster"]}
@@ -168,6 +177,7 @@ class Chroot(unittest.TestCase):
         for f in (cls.sink, cls.nsd):
             if f is not None:
                 f.__exit__(None, None, None)
+        subprocess.run(["groupdel", GROUP], capture_output=True, timeout=60)
 
     @classmethod
     def diag(cls):
