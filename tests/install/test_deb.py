@@ -334,7 +334,9 @@ def check_daemon(work):
 # ---- upgrade, purge --------------------------------------------------------------
 
 def check_upgrades(deb, work):
-    mine = read(CONF) + "\n# changed by the admin\nthreshold: 8.5\n"
+    mine, n = re.subn(r"^threshold: .*$", "threshold: 8.5   # changed by the admin",
+                      read(CONF), count=1, flags=re.M)
+    check(n == 1, "the shipped config has a threshold line to change")
     with open(CONF, "w") as f:
         f.write(mine)
     same = repack(deb, work, "0.1.0+test1")
