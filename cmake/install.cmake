@@ -7,6 +7,8 @@
 #   share/man/man{1,5,8}/...                  every man/*.[1-8] page
 #   SYSCONFDIR/rdns-milter/rdns-milter.yaml   the config, never overwritten
 #   lib/systemd/system/rdns-milter.service    the unit, paths fitted to P
+#   lib/tmpfiles.d/rdns-milter.conf           the socket directory below
+#                                             Postfix's chroot
 #   share/doc/rdns-milter/                    README and MTA snippets
 #
 # SYSCONFDIR follows GNUInstallDirs: PREFIX/etc, except /etc for the
@@ -18,10 +20,16 @@
 # The config is a conffile: an existing one is the admin's and is kept. The
 # new default then goes next to it as rdns-milter.yaml.dist, with a message,
 # like Debian's dpkg-dist (no .dist when the two are already the same).
+# A distribution package turns that off (-DRDNS_KEEP_CONFIG=OFF): its
+# staging tree is always fresh, and dpkg (or rpm) keeps a changed conffile.
 include(GNUInstallDirs)
 
 set(RDNS_SYSTEMD_UNITDIR "lib/systemd/system" CACHE STRING
     "Where the systemd unit goes: relative to the install prefix, or absolute")
+set(RDNS_TMPFILESDIR "lib/tmpfiles.d" CACHE STRING
+    "Where the tmpfiles.d snippet goes: relative to the install prefix, or absolute")
+option(RDNS_KEEP_CONFIG
+       "Keep an installed, changed config (new one as .dist); OFF when packaging" ON)
 
 install(TARGETS rdns-check RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 if(TARGET rdns-milter)
@@ -34,6 +42,9 @@ foreach(page IN LISTS RDNS_MAN_PAGES)
   string(REGEX MATCH "[1-8]$" section "${page}")
   install(FILES ${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
 endforeach()
+
+install(FILES ${PROJECT_SOURCE_DIR}/etc/rdns-milter.tmpfiles
+        DESTINATION ${RDNS_TMPFILESDIR} RENAME rdns-milter.conf)
 
 foreach(doc README.md etc/postfix-main.cf.snippet etc/sendmail.mc.snippet)
   if(EXISTS ${PROJECT_SOURCE_DIR}/${doc})
@@ -48,6 +59,7 @@ set(RDNS_BINARY_DIR \"${PROJECT_BINARY_DIR}\")
 set(RDNS_SYSCONFDIR \"${CMAKE_INSTALL_SYSCONFDIR}\")
 set(RDNS_SBINDIR \"${CMAKE_INSTALL_SBINDIR}\")
 set(RDNS_UNITDIR \"${RDNS_SYSTEMD_UNITDIR}\")
+set(RDNS_KEEP_CONFIG \"${RDNS_KEEP_CONFIG}\")
 ")
 
 # Runs at install time, when CMAKE_INSTALL_PREFIX is the final prefix.
@@ -80,7 +92,7 @@ endif()
 set(rdns_confdir "${rdns_etc}/rdns-milter")
 set(rdns_new "${RDNS_SOURCE_DIR}/etc/rdns-milter.yaml")
 set(rdns_old "$ENV{DESTDIR}${rdns_confdir}/rdns-milter.yaml")
-if(NOT EXISTS "${rdns_old}")
+if(NOT RDNS_KEEP_CONFIG OR NOT EXISTS "${rdns_old}")
   file(INSTALL DESTINATION "${rdns_confdir}" TYPE FILE FILES "${rdns_new}")
 else()
   file(SHA256 "${rdns_old}" rdns_old_sum)

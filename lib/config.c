@@ -57,7 +57,7 @@
     "your provider's mail server."
 #define CONFIG_DEFAULT_TEMPFAIL_REPLY \
     "Client host %{ip}: DNS lookup failed temporarily, please try again later"
-#define CONFIG_DEFAULT_SOCKET "unix:/run/rdns-milter/rdns-milter.sock"
+#define CONFIG_DEFAULT_SOCKET "unix:/var/spool/postfix/rdns-milter/rdns-milter.sock"
 
 typedef enum config_kind {
     CK_NUMBER,      /* double, min..max */

@@ -1,9 +1,6 @@
 # rdns-milter: the daemon (included by milter/CMakeLists.txt).
 # libmilter is only needed here; lib/ stays free of it.
 pkg_check_modules(MILTER REQUIRED IMPORTED_TARGET milter)
-# Static, so that -Wl,--wrap=sigwait reaches libmilter's own calls: see
-# sigwait_wrap.c for why its signal thread must not take SIGHUP.
-find_library(MILTER_STATIC NAMES libmilter.a HINTS ${MILTER_LIBRARY_DIRS} REQUIRED)
 
 add_executable(rdns-milter
   rdns_milter.c
@@ -18,7 +15,7 @@ add_executable(rdns-milter
   stats.c
   control.c
   sigwait_wrap.c)
-target_include_directories(rdns-milter PRIVATE ${MILTER_INCLUDE_DIRS})
-target_link_libraries(rdns-milter PRIVATE rdns ${MILTER_STATIC} Threads::Threads)
-target_link_options(rdns-milter PRIVATE -Wl,--wrap=sigwait)
+# The shared libmilter, as a distribution links it. sigwait_wrap.c defines
+# sigwait(), which interposes on libmilter's (see there for why).
+target_link_libraries(rdns-milter PRIVATE rdns PkgConfig::MILTER Threads::Threads)
 target_compile_definitions(rdns-milter PRIVATE RDNS_VERSION="${PROJECT_VERSION}")

@@ -1,14 +1,16 @@
 #!/bin/sh
 # Installs the Debian 12 packages that building and testing rdns-milter
 # need, and only those that are missing (no network use when all are there).
-# Usage: scripts/deps.sh [build|test]
+# Usage: scripts/deps.sh [build|test|package]
 set -eu
 build="gcc make cmake pkg-config libldns-dev libmilter-dev libyaml-dev libpcre2-dev libpsl-dev publicsuffix"
-test="$build python3 nsd ldnsutils miltertest postfix m4 libwrap0 liblockfile1 libsasl2-modules libldap-2.5-0 libnsl2 libdb5.3 systemd man-db groff-base mandoc clang valgrind libclang-rt-14-dev"
+package="$build python3 debhelper dpkg-dev lintian"
+test="$build python3 debhelper dpkg-dev lintian nsd ldnsutils miltertest postfix m4 libwrap0 liblockfile1 libsasl2-modules libldap-2.5-0 libnsl2 libdb5.3 systemd man-db groff-base mandoc clang valgrind libclang-rt-14-dev"
 case "${1:-build}" in
   build) want=$build ;;
   test)  want=$test ;;
-  *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+  package) want=$package ;;
+  *) echo "usage: $0 [build|test|package]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

@@ -20,6 +20,14 @@ DESCRIPTION
     (see authd.py), when auth_socket is given.
 
     Logs go to workdir/maillog (maillog_file; there is no syslog here).
+
+    chroot="debian" takes the chroot column of every service from Debian's
+    stock master.cf (/usr/share/postfix/master.cf.dist: smtpd, cleanup,
+    pickup, smtp and most others chrooted in the queue directory), and
+    prepares the chroot the way Debian's init script and systemd unit do,
+    by running Postfix's own /usr/lib/postfix/configure-instance.sh (it
+    copies etc/services, etc/resolv.conf, etc/hosts, ... and the NSS
+    libraries into the queue directory). Without it nothing is chrooted.
 """
 
 import os
@@ -32,6 +40,8 @@ import time
 
 POSTFIX = shutil.which("postfix") or "/usr/sbin/postfix"
 MASTER = "/usr/lib/postfix/sbin/master"     # Debian's daemon_directory
+DEBIAN_MASTER_CF = "/usr/share/postfix/master.cf.dist"
+CONFIGURE_INSTANCE = "/usr/lib/postfix/configure-instance.sh"
 
 MASTER_CF = """\
 # service type  private unpriv  chroot  wakeup  maxproc command
@@ -59,6 +69,19 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 """
 
 
+def debian_chroot_columns(path=DEBIAN_MASTER_CF):
+    """{(service, type): chroot column} of Debian's stock master.cf."""
+    cols = {}
+    with open(path) as f:
+        for line in f:
+            if not line.strip() or line[0] in "# \t":
+                continue
+            fields = line.split()
+            if len(fields) >= 8:
+                cols.setdefault((fields[0], fields[1]), fields[4])
+    return cols
+
+
 def free_port(addr="127.0.0.1"):
     with socket.socket() as s:
         s.bind((addr, 0))
@@ -81,7 +104,8 @@ def wait_port(port, timeout=15.0, addr="127.0.0.1", proc=None):
 
 
 class Postfix:
-    def __init__(self, workdir, sink_port, listeners, main_extra=None, auth_socket=None):
+    def __init__(self, workdir, sink_port, listeners, main_extra=None, auth_socket=None,
+                 chroot=None):
         self.dir = workdir
         self.conf = os.path.join(workdir, "etc")
         self.queue = os.path.join(workdir, "queue")
@@ -91,6 +115,7 @@ class Postfix:
         self.listeners = listeners
         self.main_extra = dict(main_extra or {})
         self.auth_socket = auth_socket
+        self.chroot = chroot
         self.proc = None
 
     def main_cf(self):
@@ -142,13 +167,26 @@ class Postfix:
         return "".join("%s = %s\n" % kv for kv in p.items())
 
     def master_cf(self):
+        cols = debian_chroot_columns() if self.chroot == "debian" else {}
         lines = []
         for port, opts in self.listeners:
-            line = "127.0.0.1:%d inet n - n - - smtpd" % port
+            line = "127.0.0.1:%d inet n - %s - - smtpd" % (port, cols.get(("smtp", "inet"), "n"))
             for k, v in opts.items():
                 line += "\n  -o %s=%s" % (k, v)
             lines.append(line)
-        return MASTER_CF.format(listeners="\n".join(lines))
+        out = []
+        for line in MASTER_CF.format(listeners="\n".join(lines)).splitlines():
+            f = line.split()
+            if len(f) >= 8 and (f[0], f[1]) in cols and not line.startswith("127.0.0.1:"):
+                f[4] = cols[(f[0], f[1])]
+                line = " ".join(f)
+            out.append(line)
+        return "\n".join(out) + "\n"
+
+    def chrooted(self):
+        """{service: chroot column} as written to this instance's master.cf."""
+        return {l.split()[0]: l.split()[4] for l in self.master_cf().splitlines()
+                if l.strip() and not l.startswith(("#", " "))}
 
     def start(self):
         for d in (self.conf, self.queue, self.data):
@@ -167,6 +205,11 @@ class Postfix:
                            capture_output=True, text=True, timeout=60)
         if r.returncode != 0:
             raise RuntimeError("postfix check failed:\n%s%s" % (r.stdout, r.stderr))
+        if self.chroot == "debian":
+            r = subprocess.run(["sh", "-e", CONFIGURE_INSTANCE, "-"], env=env,
+                               capture_output=True, text=True, timeout=60)
+            if r.returncode != 0:
+                raise RuntimeError("%s failed:\n%s%s" % (CONFIGURE_INSTANCE, r.stdout, r.stderr))
         errf = open(os.path.join(self.dir, "master.out"), "w")
         # master itself, not `postfix start-fg`: that runs master as a
         # grandchild (postfix -> postfix-script -> master -s), which a

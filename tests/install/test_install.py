@@ -28,6 +28,7 @@ DESCRIPTION
 """
 import argparse
 import os
+import re
 import shutil
 import signal
 import stat
@@ -78,6 +79,7 @@ def expected_files(args):
     files = ["usr/bin/rdns-check",
              "etc/rdns-milter/rdns-milter.yaml",
              "usr/lib/systemd/system/rdns-milter.service",
+             "usr/lib/tmpfiles.d/rdns-milter.conf",
              "usr/share/doc/rdns-milter/postfix-main.cf.snippet",
              "usr/share/doc/rdns-milter/sendmail.mc.snippet"]
     if args.milter:
@@ -100,9 +102,20 @@ def check_layout(args, d):
     unit = read(os.path.join(d, "usr/lib/systemd/system/rdns-milter.service"))
     check("ExecStart=/usr/sbin/rdns-milter -f -c /etc/rdns-milter/rdns-milter.yaml" in unit,
           "unit runs /usr/sbin/rdns-milter -f on /etc/rdns-milter/rdns-milter.yaml")
+    tmpfiles = read(os.path.join(d, "usr/lib/tmpfiles.d/rdns-milter.conf"))
+    check("d /var/spool/postfix/rdns-milter 0750 rdns-milter rdns-milter -" in tmpfiles.splitlines(),
+          "tmpfiles.d makes the socket directory below Postfix's chroot, rdns-milter 0750")
     if args.milter:
-        check(is_exec_file(os.path.join(d, "usr/sbin/rdns-milter")),
-              "/usr/sbin/rdns-milter is executable")
+        exe = os.path.join(d, "usr/sbin/rdns-milter")
+        check(is_exec_file(exe), "/usr/sbin/rdns-milter is executable")
+        # libmilter is the shared one, as a distribution links it, and our
+        # sigwait() is exported so that it interposes on libmilter's.
+        ldd = run(["ldd", exe]).stdout
+        check(re.search(r"^\s*libmilter\.so\.[0-9.]+ => /", ldd, re.M) is not None,
+              "rdns-milter links libmilter dynamically (ldd shows libmilter.so)")
+        nm = run(["nm", "-D", "--defined-only", exe]).stdout
+        check(re.search(r"\bT sigwait$", nm, re.M) is not None,
+              "rdns-milter exports sigwait() (interposes on libmilter's)")
     else:
         print("note rdns-milter is not built in this tree: its checks are not run")
 
@@ -297,7 +310,9 @@ def cmd_systemd(args):
               "systemd-analyze security: exposure at most 2.0: " + (score[0].strip() if score else r.stderr.strip()))
 
         # What the unit promises admins (see the comments in the unit).
-        for want in ("Type=notify", "User=rdns-milter", "RuntimeDirectory=rdns-milter",
+        for want in ("Type=notify", "User=rdns-milter",
+                     "ReadWritePaths=/var/spool/postfix/rdns-milter",
+                     "ExecStartPre=+/usr/bin/systemd-tmpfiles --create rdns-milter.conf",
                      "SyslogFacility=mail", "ExecReload=/bin/kill -HUP $MAINPID",
                      "ProtectSystem=strict", "PrivateTmp=yes", "NoNewPrivileges=yes",
                      "ProtectHome=yes", "Restart=on-failure",

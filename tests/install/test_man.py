@@ -130,15 +130,18 @@ def check_examples(src_dir, rendered_milter):
     """The lines admins paste, exactly as the page shows them; the MTA
     lines must also be those of the shipped snippets."""
     pastes = [
-        "smtpd_milters = unix:/run/rdns-milter/rdns-milter.sock",
+        "smtpd_milters = unix:/rdns-milter/rdns-milter.sock",
         "non_smtpd_milters = $smtpd_milters",
         "milter_default_action = accept",
         "milter_protocol = 6",
-        "INPUT_MAIL_FILTER(`rdns-milter', `S=unix:/run/rdns-milter/rdns-milter.sock, "
+        "INPUT_MAIL_FILTER(`rdns-milter', `S=unix:/var/spool/postfix/rdns-milter/rdns-milter.sock, "
         "T=C:10s;S:10s;R:10s;E:30s')",
         "rdns-milter -t -c /etc/rdns-milter/rdns-milter.yaml",
         "useradd --system --user-group --home-dir /nonexistent",
         "adduser postfix rdns-milter",
+        "systemd-tmpfiles --create rdns-milter.conf",
+        "warning: connect to Milter service unix:/rdns-milter/rdns-milter.sock: "
+        "No such file or directory",
     ]
     lines = rendered_milter.splitlines()
     for text in pastes:

@@ -126,7 +126,7 @@ static void test_defaults(void)
     CHECK(list_is(&c->trusted_networks, trusted));
     CHECK(list_is(&c->never_reject, never));
     CHECK_STR(c->authserv_id, "");
-    CHECK_STR(c->socket, "unix:/run/rdns-milter/rdns-milter.sock");
+    CHECK_STR(c->socket, "unix:/var/spool/postfix/rdns-milter/rdns-milter.sock");
     CHECK(c->socket_mode == 0660);
     CHECK_STR(c->user, "");
     CHECK_STR(c->group, "");
