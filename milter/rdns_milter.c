@@ -211,17 +211,15 @@ static const char *main_unix_path(const char *spec)
     return NULL;
 }
 
-/* Creates the parent directory of a socket or pid file under /run (a
- * tmpfs: it is gone after every boot) or under Postfix's chroot (the
- * default socket; the package and tmpfiles.d make it too), owned by the
- * user we become. */
+/* Creates the parent directory of a socket or pid file where
+ * rdns_sockfile_dir_made says the daemon does, owned by the user we
+ * become. */
 static void main_make_rundir(const char *file, uid_t uid, gid_t gid)
 {
     char dir[MAIN_SOCKET_MAX];
     char *slash;
 
-    if (file == NULL || (strncmp(file, "/run/", 5) != 0 && strncmp(file, "/var/run/", 9) != 0
-                         && strncmp(file, "/var/spool/postfix/", 19) != 0))
+    if (file == NULL || !rdns_sockfile_dir_made(file))
         return;
     snprintf(dir, sizeof(dir), "%s", file);
     if ((slash = strrchr(dir, '/')) == NULL || slash == dir)

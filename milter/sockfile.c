@@ -114,6 +114,12 @@ bool rdns_sockfile_prepare(const char *path, char *err, size_t errlen)
     return true;
 }
 
+bool rdns_sockfile_dir_made(const char *path)
+{
+    return strncmp(path, "/run/", 5) == 0 || strncmp(path, "/var/run/", 9) == 0
+           || strncmp(path, "/var/spool/postfix/", 19) == 0;
+}
+
 bool rdns_sockfile_check(const char *path, char *err, size_t errlen)
 {
     char dir[sizeof(((rdns_sockfile *)0)->path)], parent[sizeof(dir)];
@@ -126,10 +132,9 @@ bool rdns_sockfile_check(const char *path, char *err, size_t errlen)
     }
     sockfile_dir(path, dir, sizeof(dir));
     if (stat(dir, &st) != 0) {
-        /* The daemon makes a missing directory under /run itself. */
+        /* The daemon makes a missing directory there itself. */
         sockfile_dir(dir, parent, sizeof(parent));
-        if ((strncmp(path, "/run/", 5) == 0 || strncmp(path, "/var/run/", 9) == 0)
-            && errno == ENOENT && stat(parent, &st) == 0 && S_ISDIR(st.st_mode))
+        if (rdns_sockfile_dir_made(path) && errno == ENOENT && stat(parent, &st) == 0 && S_ISDIR(st.st_mode))
             return true;
         snprintf(err, errlen, "socket %s: directory %s: %s%s", path, dir, strerror(errno),
                  errno == ENOENT ? " (create it, or choose another socket path)" : "");

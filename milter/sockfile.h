@@ -26,9 +26,15 @@ typedef struct rdns_sockfile {
  * it is not ours), or it cannot be told. */
 bool rdns_sockfile_prepare(const char *path, char *err, size_t errlen);
 
+/* True when the daemon makes path's missing directory itself at start:
+ * under /run (a tmpfs, empty after boot) or Postfix's chroot (the default
+ * socket; the package and tmpfiles.d make it too). */
+bool rdns_sockfile_dir_made(const char *path);
+
 /* Checks without changing anything, for -t: the directory of path exists
- * (or would be made: under /run), and path is a socket if it exists.
- * False with the reason in err. */
+ * (or would be made: rdns_sockfile_dir_made), and path is a socket if it
+ * exists. False with the reason in err. */
+
 bool rdns_sockfile_check(const char *path, char *err, size_t errlen);
 
 /* Right after binding path: records which file it is, and when uid is

@@ -248,9 +248,10 @@ class Chroot(unittest.TestCase):
         if len(values) != 1:
             self.fail_with("want one %s header, got %r" % (HEADER, values))
         score, threshold, f = parse_score(values[0])
-        self.assertEqual((score, threshold), (0.0, THRESHOLD), f)
+        # a good server earns both rewards (helo_confirms, sender_mx_match)
+        self.assertEqual((score, threshold), (-3.0, THRESHOLD), f)
         self.assertEqual(f.get("iprev"), "pass", f)
-        self.assertEqual(hits_of(f), set(), f)
+        self.assertEqual(hits_of(f), {"helo_confirms", "sender_mx_match"}, f)
 
     def test_local_submission_reaches_milter(self):
         """sendmail(1) -> postdrop -> chrooted pickup -> chrooted cleanup,

@@ -193,13 +193,13 @@ class Monitor(unittest.TestCase):
                               r"from=<zombie@good\.test> rcpt=<user@example\.test> "
                               r"score=8\.0/7\.0 action=reject stage=rcpt result=550 "
                               r"hits=ptr_none,helo_not_fqdn mode=monitor\n")
-        # a good server under monitor: accepted as ever, marked monitor
+        # a good server under monitor: accepted as ever (both rewards earned), marked monitor
         good, r2 = self.send("monitor", GOOD, "mail.good.test", "alice@good.test",
                              ["user@example.test"])
         self.assertEqual(r2.get("data", (0,))[0], 250, r2)
         g = parse_score(self.delivered(good).headers(HEADER)[0])
         self.assertEqual((g[0], g[2].get("action"), g[2].get("mode")),
-                         (0.0, "accept", "monitor"), g)
+                         (-3.0, "accept", "monitor"), g)
         c = self.wait_closed(self.monitor)
         self.assertEqual({k: c[k] for k in ("reject", "tempfail", "monitor_reject",
                                             "monitor_reject_rcpt", "monitor_tempfail",
