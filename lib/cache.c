@@ -7,8 +7,30 @@
  *   A hash table split in shards (a power of two, up to 64). The high bits
  *   of a key's hash pick the shard, the low bits its bucket. Each shard has
  *   its own mutex, chained buckets (at least as many as entries, so chains
- *   stay short), a doubly linked LRU list and its own counters, and holds
- *   at most its share of max_entries entries and of the byte budget.
+ *   stay short), its eviction queues and its own counters, and holds at
+ *   most its share of max_entries entries and of the byte budget.
+ *
+ *   Eviction is S3-FIFO (Yang et al., SOSP 2023), not LRU: a pass over
+ *   more one-time clients than the cache holds (a spam run, a scan of an
+ *   address range) would flush an LRU cache of every answer that is asked
+ *   again and again (the big senders' PTRs, MX and A records). Per shard:
+ *     small  a FIFO that every new entry enters; it may use the whole
+ *            shard while main is empty, else evictions take from it while
+ *            it holds at least a tenth of the shard;
+ *     main   a FIFO of entries that proved themselves: asked again while
+ *            in small, or seen recently in ghost;
+ *     ghost  the hashes of entries dropped from small without a second
+ *            ask; a direct-mapped table as large as the shard's bucket
+ *            array (a newer ghost overwrites an older one in its slot, so
+ *            ghosts age out about in FIFO order), 8 bytes a slot.
+ *   A hit only bumps the entry's 2-bit frequency (no list moves, so a hit
+ *   writes one byte). Evicting from small moves an entry asked since it
+ *   came in to main, and forgets any other into ghost; evicting from main
+ *   gives an entry asked since its last lap another lap (frequency minus
+ *   one) and drops any other. An expired entry met on the way is dropped
+ *   and counted as expired. A one-time answer thus lives at most one lap
+ *   of small (a tenth of the cache) once main is full, and cannot push out
+ *   what main holds.
  *
  *   An entry is one allocation: the key and a flat copy of the answer
  *   (addresses, MX preferences, then the strings). rdns_cache_get builds
@@ -42,10 +64,11 @@
 #define CACHE_BYTES_PER_ENTRY  1024     /* byte budget per entry slot */
 #define CACHE_KEY_MAX          (RDNS_NAME_MAX + 1)
 #define CACHE_LINE             64
+#define CACHE_FREQ_MAX         3        /* a 2-bit counter */
 
 typedef struct cache_entry {
     struct cache_entry *hnext;          /* bucket chain */
-    struct cache_entry *newer, *older;  /* LRU list */
+    struct cache_entry *newer, *older;  /* its queue (small or main) */
     uint64_t hash;
     int64_t expires;                    /* clock ms; live while now < expires */
     uint32_t ttl;                       /* seconds it was stored for */
@@ -54,6 +77,8 @@ typedef struct cache_entry {
     rdns_dns_status status;
     bool null_mx;
     bool has_mx_pref;
+    bool in_main;                       /* which queue */
+    uint8_t freq;                       /* hits since it entered / its last lap, 0..3 */
     uint16_t naddrs;
     uint16_t nnames;
     uint16_t keylen;
@@ -62,11 +87,18 @@ typedef struct cache_entry {
     alignas(rdns_addr) unsigned char data[];
 } cache_entry;
 
+typedef struct cache_queue {
+    cache_entry *newest, *oldest;
+    size_t count;
+} cache_queue;
+
 typedef struct cache_shard {
     pthread_mutex_t lock;
     cache_entry **buckets;
-    size_t mask;                        /* buckets - 1 */
-    cache_entry *newest, *oldest;
+    uint64_t *ghost;                    /* hashes; 0 is an empty slot */
+    size_t mask;                        /* buckets - 1, also ghost slots - 1 */
+    cache_queue small, main;
+    size_t small_cap;                   /* small's share when main is in use */
     size_t count, cap;
     size_t bytes, max_bytes;
     atomic_uint_fast64_t hits, misses, inserts, evictions, expired, uncacheable;
@@ -251,54 +283,108 @@ static cache_entry **cache_find_slot(cache_shard *s, uint64_t h, const char *key
     return pp;
 }
 
-static void cache_lru_unlink(cache_shard *s, cache_entry *e)
+static cache_queue *cache_queue_of(cache_shard *s, const cache_entry *e)
 {
+    return e->in_main ? &s->main : &s->small;
+}
+
+static void cache_queue_unlink(cache_shard *s, cache_entry *e)
+{
+    cache_queue *q = cache_queue_of(s, e);
+
     if (e->newer != NULL)
         e->newer->older = e->older;
     else
-        s->newest = e->older;
+        q->newest = e->older;
     if (e->older != NULL)
         e->older->newer = e->newer;
     else
-        s->oldest = e->newer;
+        q->oldest = e->newer;
     e->newer = e->older = NULL;
+    q->count--;
 }
 
-static void cache_lru_push(cache_shard *s, cache_entry *e)
+static void cache_queue_push(cache_shard *s, cache_entry *e, bool in_main)
 {
+    cache_queue *q;
+
+    e->in_main = in_main;
+    q = cache_queue_of(s, e);
     e->newer = NULL;
-    e->older = s->newest;
-    if (s->newest != NULL)
-        s->newest->newer = e;
-    s->newest = e;
-    if (s->oldest == NULL)
-        s->oldest = e;
+    e->older = q->newest;
+    if (q->newest != NULL)
+        q->newest->newer = e;
+    q->newest = e;
+    if (q->oldest == NULL)
+        q->oldest = e;
+    q->count++;
+}
+
+/* Was h dropped from small lately? Forgets it either way: one ghost hit
+ * per drop. */
+static bool cache_ghost_take(cache_shard *s, uint64_t h)
+{
+    uint64_t *g = &s->ghost[h & s->mask];
+
+    if (h == 0 || *g != h)
+        return false;
+    *g = 0;
+    return true;
+}
+
+static void cache_ghost_put(cache_shard *s, uint64_t h)
+{
+    s->ghost[h & s->mask] = h;
 }
 
 /* Takes e (found at *pp in its bucket) out of the shard and frees it. */
 static void cache_remove(cache_shard *s, cache_entry **pp, cache_entry *e)
 {
     *pp = e->hnext;
-    cache_lru_unlink(s, e);
+    cache_queue_unlink(s, e);
     s->count--;
     s->bytes -= e->bytes;
     atomic_store_explicit(&s->entries, s->count, memory_order_relaxed);
     free(e);
 }
 
-/* Drops the least recently used entry, counting it as expired if it was. */
-static void cache_evict_oldest(cache_shard *s, int64_t now)
+static void cache_drop(cache_shard *s, cache_entry *e, int64_t now)
 {
-    cache_entry *e = s->oldest;
     cache_entry **pp = &s->buckets[e->hash & s->mask];
 
     while (*pp != e)
         pp = &(*pp)->hnext;
-    if (now >= e->expires)
+    if (now >= e->expires) {
         atomic_fetch_add_explicit(&s->expired, 1, memory_order_relaxed);
-    else
+    } else {
         atomic_fetch_add_explicit(&s->evictions, 1, memory_order_relaxed);
+        if (!e->in_main)
+            cache_ghost_put(s, e->hash);
+    }
     cache_remove(s, pp, e);
+}
+
+/* Frees one entry, the S3-FIFO way (see the top of this file). Every lap
+ * of the loop either frees an entry or lowers a frequency or moves an
+ * entry from small to main, so it ends within 4 * count laps. */
+static void cache_evict_one(cache_shard *s, int64_t now)
+{
+    for (;;) {
+        bool from_small = s->small.count > 0
+                          && (s->small.count >= s->small_cap || s->main.count == 0);
+        cache_entry *e = from_small ? s->small.oldest : s->main.oldest;
+
+        if (now >= e->expires || e->freq == 0) {
+            cache_drop(s, e, now);
+            return;
+        }
+        cache_queue_unlink(s, e);
+        if (from_small)
+            e->freq = 0;                /* promoted: it must be asked again in main */
+        else
+            e->freq--;
+        cache_queue_push(s, e, true);
+    }
 }
 
 /* ---- the interface --------------------------------------------------- */
@@ -334,8 +420,10 @@ static void cache_shard_init(cache_shard *s, size_t cap)
         nb *= 2;
     pthread_mutex_init(&s->lock, NULL);
     s->buckets = rdns_calloc(nb, sizeof(*s->buckets));
+    s->ghost = rdns_calloc(nb, sizeof(*s->ghost));
     s->mask = nb - 1;
     s->cap = cap;
+    s->small_cap = cap / 10 > 0 ? cap / 10 : 1;
     s->max_bytes = cap * CACHE_BYTES_PER_ENTRY;
     atomic_init(&s->hits, 0);
     atomic_init(&s->misses, 0);
@@ -382,15 +470,20 @@ void rdns_cache_free(rdns_cache *c)
         return;
     for (unsigned i = 0; i < c->nshards; i++) {
         cache_shard *s = &c->slots[i].s;
-        cache_entry *e = s->newest;
+        cache_queue *queues[] = { &s->small, &s->main };
 
-        while (e != NULL) {
-            cache_entry *next = e->older;
+        for (size_t q = 0; q < 2; q++) {
+            cache_entry *e = queues[q]->newest;
 
-            free(e);
-            e = next;
+            while (e != NULL) {
+                cache_entry *next = e->older;
+
+                free(e);
+                e = next;
+            }
         }
         free(s->buckets);
+        free(s->ghost);
         pthread_mutex_destroy(&s->lock);
     }
     free(c->slots_raw);
@@ -427,8 +520,8 @@ rdns_dns_answer *rdns_cache_get(rdns_cache *c, const char *name, rdns_dns_type t
          * seem to have more than its TTL left */
         if (left > (int64_t)e->ttl)
             left = e->ttl;
-        cache_lru_unlink(s, e);
-        cache_lru_push(s, e);
+        if (e->freq < CACHE_FREQ_MAX)
+            e->freq++;
         ans = cache_entry_answer(e, (uint32_t)left);
         atomic_fetch_add_explicit(&s->hits, 1, memory_order_relaxed);
     } else {
@@ -482,6 +575,7 @@ bool rdns_cache_put(rdns_cache *c, const char *name, rdns_dns_type type,
     uint32_t ttl = cache_ttl(c, ans);
     cache_entry *e, **pp;
     cache_shard *s;
+    bool in_main;
     uint64_t h;
     int64_t now;
 
@@ -502,14 +596,19 @@ bool rdns_cache_put(rdns_cache *c, const char *name, rdns_dns_type type,
     e->ttl = ttl;
     pthread_mutex_lock(&s->lock);
     pp = cache_find_slot(s, h, key, keylen, type);
-    if (*pp != NULL)                  /* another thread was first, or a refresh */
+    if (*pp != NULL) {                /* another thread was first, or a refresh: */
+        in_main = (*pp)->in_main;     /* the new answer keeps the old one's place */
+        e->freq = (*pp)->freq;
         cache_remove(s, pp, *pp);
+    } else {
+        in_main = cache_ghost_take(s, h);
+    }
     while (s->count > 0 && (s->count >= s->cap || s->bytes + e->bytes > s->max_bytes))
-        cache_evict_oldest(s, now);
+        cache_evict_one(s, now);
     /* the bucket may have changed under eviction: find the chain end anew */
     pp = cache_find_slot(s, h, key, keylen, type);
     *pp = e;
-    cache_lru_push(s, e);
+    cache_queue_push(s, e, in_main);
     s->count++;
     s->bytes += e->bytes;
     atomic_store_explicit(&s->entries, s->count, memory_order_relaxed);
