@@ -43,6 +43,15 @@
  *
  *   Counters are atomics updated with relaxed order under the shard's
  *   lock, so statistics are read without taking any lock.
+ *
+ *   rdns_cache_fetch merges concurrent misses: the first thread to miss a
+ *   question registers a flight in the key's shard (under the same lock
+ *   that found the miss, so no answer slips in between) and asks the
+ *   network; every later asker of that question finds the flight, waits
+ *   on its condition variable until the answer comes or its own deadline
+ *   passes, and takes a copy of the flight's answer (kept in the flight,
+ *   since the cached copy may be evicted meanwhile). A flight is freed by
+ *   whoever drops its last reference.
  * THREADS
  *   Every function but rdns_cache_create/rdns_cache_free may be called from
  *   any thread at any time.
@@ -52,9 +61,11 @@
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "clock.h"
 #include "mem.h"
@@ -92,8 +103,23 @@ typedef struct cache_queue {
     size_t count;
 } cache_queue;
 
+/* One question being asked of the network (rdns_cache_fetch). */
+typedef struct cache_flight {
+    struct cache_flight *next;          /* the shard's flights in progress */
+    uint64_t hash;
+    rdns_dns_type type;
+    size_t keylen;
+    int64_t deadline;                   /* the asker's; 0: none */
+    pthread_cond_t done_cv;
+    bool done;
+    unsigned refs;                      /* the asker and its waiters */
+    cache_entry *result;                /* done: its answer (NULL: not copyable) */
+    char key[CACHE_KEY_MAX + 1];
+} cache_flight;
+
 typedef struct cache_shard {
     pthread_mutex_t lock;
+    cache_flight *flights;
     cache_entry **buckets;
     uint64_t *ghost;                    /* hashes; 0 is an empty slot */
     size_t mask;                        /* buckets - 1, also ghost slots - 1 */
@@ -490,22 +516,14 @@ void rdns_cache_free(rdns_cache *c)
     free(c);
 }
 
-rdns_dns_answer *rdns_cache_get(rdns_cache *c, const char *name, rdns_dns_type type)
+/* The live answer for the key (a copy), or NULL; the caller holds the
+ * shard's lock. Counts a hit or a miss. */
+static rdns_dns_answer *cache_get_locked(cache_shard *s, uint64_t h, const char *key,
+                                         size_t keylen, rdns_dns_type type, int64_t now)
 {
-    char key[CACHE_KEY_MAX + 1];
-    size_t keylen = cache_key(name, key);
     rdns_dns_answer *ans = NULL;
-    cache_shard *s;
     cache_entry **pp, *e;
-    uint64_t h;
-    int64_t now;
 
-    if (keylen == 0)
-        return NULL;
-    h = cache_hash(c, key, keylen, type);
-    s = cache_shard_of(c, h);
-    now = c->clock(c->clock_arg);
-    pthread_mutex_lock(&s->lock);
     pp = cache_find_slot(s, h, key, keylen, type);
     e = *pp;
     if (e != NULL && now >= e->expires) {
@@ -527,6 +545,25 @@ rdns_dns_answer *rdns_cache_get(rdns_cache *c, const char *name, rdns_dns_type t
     } else {
         atomic_fetch_add_explicit(&s->misses, 1, memory_order_relaxed);
     }
+    return ans;
+}
+
+rdns_dns_answer *rdns_cache_get(rdns_cache *c, const char *name, rdns_dns_type type)
+{
+    char key[CACHE_KEY_MAX + 1];
+    size_t keylen = cache_key(name, key);
+    rdns_dns_answer *ans;
+    cache_shard *s;
+    uint64_t h;
+    int64_t now;
+
+    if (keylen == 0)
+        return NULL;
+    h = cache_hash(c, key, keylen, type);
+    s = cache_shard_of(c, h);
+    now = c->clock(c->clock_arg);
+    pthread_mutex_lock(&s->lock);
+    ans = cache_get_locked(s, h, key, keylen, type, now);
     pthread_mutex_unlock(&s->lock);
     return ans;
 }
@@ -567,34 +604,34 @@ static uint32_t cache_ttl(const rdns_cache *c, const rdns_dns_answer *ans)
     return ttl;
 }
 
-bool rdns_cache_put(rdns_cache *c, const char *name, rdns_dns_type type,
-                    const rdns_dns_answer *ans)
+/* The entry to store for ans, or NULL (counted) when it may not be kept. */
+static cache_entry *cache_entry_for(const rdns_cache *c, cache_shard *s, uint64_t h,
+                                    const char *key, size_t keylen, rdns_dns_type type,
+                                    const rdns_dns_answer *ans, int64_t now)
 {
-    char key[CACHE_KEY_MAX + 1];
-    size_t keylen = cache_key(name, key);
     uint32_t ttl = cache_ttl(c, ans);
-    cache_entry *e, **pp;
-    cache_shard *s;
-    bool in_main;
-    uint64_t h;
-    int64_t now;
+    cache_entry *e = ttl > 0 ? cache_entry_new(key, keylen, type, ans) : NULL;
 
-    if (keylen == 0) {
-        return false;        /* never a valid lookup, so never a good answer */
-    }
-    h = cache_hash(c, key, keylen, type);
-    s = cache_shard_of(c, h);
-    e = ttl > 0 ? cache_entry_new(key, keylen, type, ans) : NULL;
     if (e == NULL || e->bytes > s->max_bytes) {
         free(e);
         atomic_fetch_add_explicit(&s->uncacheable, 1, memory_order_relaxed);
-        return false;
+        return NULL;
     }
     e->hash = h;
-    now = c->clock(c->clock_arg);
     e->expires = now + (int64_t)ttl * 1000;
     e->ttl = ttl;
-    pthread_mutex_lock(&s->lock);
+    return e;
+}
+
+/* Stores e in its shard, whose lock the caller holds. */
+static void cache_insert_locked(cache_shard *s, cache_entry *e, const char *key, size_t keylen,
+                                int64_t now)
+{
+    uint64_t h = e->hash;
+    rdns_dns_type type = e->type;
+    cache_entry **pp;
+    bool in_main;
+
     pp = cache_find_slot(s, h, key, keylen, type);
     if (*pp != NULL) {                /* another thread was first, or a refresh: */
         in_main = (*pp)->in_main;     /* the new answer keeps the old one's place */
@@ -613,8 +650,190 @@ bool rdns_cache_put(rdns_cache *c, const char *name, rdns_dns_type type,
     s->bytes += e->bytes;
     atomic_store_explicit(&s->entries, s->count, memory_order_relaxed);
     atomic_fetch_add_explicit(&s->inserts, 1, memory_order_relaxed);
+}
+
+bool rdns_cache_put(rdns_cache *c, const char *name, rdns_dns_type type,
+                    const rdns_dns_answer *ans)
+{
+    char key[CACHE_KEY_MAX + 1];
+    size_t keylen = cache_key(name, key);
+    cache_entry *e;
+    cache_shard *s;
+    uint64_t h;
+    int64_t now;
+
+    if (keylen == 0) {
+        return false;        /* never a valid lookup, so never a good answer */
+    }
+    h = cache_hash(c, key, keylen, type);
+    s = cache_shard_of(c, h);
+    now = c->clock(c->clock_arg);
+    e = cache_entry_for(c, s, h, key, keylen, type, ans, now);
+    if (e == NULL)
+        return false;
+    pthread_mutex_lock(&s->lock);
+    cache_insert_locked(s, e, key, keylen, now);
     pthread_mutex_unlock(&s->lock);
     return true;
+}
+
+/* ---- merged misses ---------------------------------------------------- */
+
+static cache_flight *cache_flight_find(cache_shard *s, uint64_t h, const char *key,
+                                       size_t keylen, rdns_dns_type type)
+{
+    for (cache_flight *f = s->flights; f != NULL; f = f->next) {
+        if (f->hash == h && f->type == type && f->keylen == keylen
+            && memcmp(f->key, key, keylen) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+/* Drops one reference to f (the shard's lock held); the last one frees it. */
+static void cache_flight_release(cache_flight *f)
+{
+    if (--f->refs > 0)
+        return;
+    pthread_cond_destroy(&f->done_cv);
+    free(f->result);
+    free(f);
+}
+
+static cache_flight *cache_flight_new(cache_shard *s, uint64_t h, const char *key,
+                                      size_t keylen, rdns_dns_type type, int64_t deadline)
+{
+    cache_flight *f = rdns_calloc(1, sizeof(*f));
+    pthread_condattr_t attr;
+
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);   /* as rdns_clock_ms */
+    pthread_cond_init(&f->done_cv, &attr);
+    pthread_condattr_destroy(&attr);
+    f->hash = h;
+    f->type = type;
+    f->keylen = keylen;
+    memcpy(f->key, key, keylen + 1);
+    f->deadline = deadline;
+    f->refs = 1;
+    f->next = s->flights;
+    s->flights = f;
+    return f;
+}
+
+static void cache_flight_unlink(cache_shard *s, cache_flight *f)
+{
+    cache_flight **pp = &s->flights;
+
+    while (*pp != f)
+        pp = &(*pp)->next;
+    *pp = f->next;
+}
+
+/* Waits (the shard's lock held) until f is done or deadline passes; true
+ * when done. */
+static bool cache_flight_wait(cache_shard *s, cache_flight *f, int64_t deadline)
+{
+    while (!f->done) {
+        if (deadline == 0) {
+            pthread_cond_wait(&f->done_cv, &s->lock);
+        } else {
+            struct timespec ts = { .tv_sec = deadline / 1000,
+                                   .tv_nsec = (long)(deadline % 1000) * 1000000L };
+
+            if (pthread_cond_timedwait(&f->done_cv, &s->lock, &ts) != 0 && !f->done)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* What a waiter whose deadline passed gets: the same as a lookup that ran
+ * out of time. */
+static rdns_dns_answer *cache_timeout_answer(void)
+{
+    rdns_dns_answer *ans = rdns_calloc(1, sizeof(*ans));
+
+    ans->status = RDNS_DNS_TEMPFAIL;
+    ans->addrs = rdns_calloc(1, sizeof(rdns_addr));
+    snprintf(ans->detail, sizeof(ans->detail),
+             "deadline reached waiting for the same query in flight");
+    return ans;
+}
+
+/* Does a waiter with deadline mine get anything from a flight that ended
+ * in a temporary failure under deadline theirs? Only if the flight had at
+ * least as much time: else it asks for itself. */
+static bool cache_deadline_covers(int64_t theirs, int64_t mine)
+{
+    if (theirs == 0)
+        return true;
+    return mine != 0 && theirs >= mine;
+}
+
+rdns_dns_answer *rdns_cache_fetch(rdns_cache *c, const char *name, rdns_dns_type type,
+                                  int64_t deadline, rdns_cache_fill_fn fill, void *arg)
+{
+    char key[CACHE_KEY_MAX + 1];
+    size_t keylen = cache_key(name, key);
+    rdns_dns_answer *ans;
+    cache_entry *stored, *copy;
+    cache_flight *f;
+    cache_shard *s;
+    uint64_t h;
+    int64_t now;
+
+    if (keylen == 0)
+        return fill(arg);
+    h = cache_hash(c, key, keylen, type);
+    s = cache_shard_of(c, h);
+    now = c->clock(c->clock_arg);
+    pthread_mutex_lock(&s->lock);
+    ans = cache_get_locked(s, h, key, keylen, type, now);
+    if (ans != NULL) {
+        pthread_mutex_unlock(&s->lock);
+        return ans;
+    }
+    f = cache_flight_find(s, h, key, keylen, type);
+    if (f != NULL) {
+        bool done;
+
+        f->refs++;
+        done = cache_flight_wait(s, f, deadline);
+        if (done && f->result != NULL
+            && (f->result->status != RDNS_DNS_TEMPFAIL
+                || cache_deadline_covers(f->deadline, deadline)))
+            ans = cache_entry_answer(f->result, f->result->ttl);
+        cache_flight_release(f);
+        pthread_mutex_unlock(&s->lock);
+        if (ans != NULL)
+            return ans;
+        if (!done)
+            return cache_timeout_answer();
+        ans = fill(arg);                /* it had more time than the asker */
+        rdns_cache_put(c, key, type, ans);
+        return ans;
+    }
+    f = cache_flight_new(s, h, key, keylen, type, deadline);
+    pthread_mutex_unlock(&s->lock);
+
+    ans = fill(arg);
+    now = c->clock(c->clock_arg);
+    stored = cache_entry_for(c, s, h, key, keylen, type, ans, now);
+    copy = cache_entry_new(key, keylen, type, ans);
+    if (copy != NULL)
+        copy->ttl = ans->ttl;
+
+    pthread_mutex_lock(&s->lock);
+    if (stored != NULL)
+        cache_insert_locked(s, stored, key, keylen, now);
+    cache_flight_unlink(s, f);
+    f->result = copy;
+    f->done = true;
+    pthread_cond_broadcast(&f->done_cv);
+    cache_flight_release(f);
+    pthread_mutex_unlock(&s->lock);
+    return ans;
 }
 
 void rdns_cache_stats(const rdns_cache *c, rdns_dns_cache_stats *out)

@@ -65,6 +65,19 @@ bool rdns_cache_has(rdns_cache *c, const char *name, rdns_dns_type type);
 bool rdns_cache_put(rdns_cache *c, const char *name, rdns_dns_type type,
                     const rdns_dns_answer *ans);
 
+/* Asks the network for what the cache lacks. */
+typedef rdns_dns_answer *(*rdns_cache_fill_fn)(void *arg);
+
+/* rdns_cache_get, else fill(arg) stored with rdns_cache_put, with one
+ * question in flight at a time: while one thread's fill for name/type
+ * runs, other threads asking the same wait for its answer and get a copy
+ * (its ttl the whole TTL), each until its own deadline (rdns_clock_ms
+ * value; 0: no limit of its own). A waiter whose deadline passes gets a
+ * TEMPFAIL answer; a waiter given a TEMPFAIL from an asker with less time
+ * than itself calls fill itself. Never NULL. */
+rdns_dns_answer *rdns_cache_fetch(rdns_cache *c, const char *name, rdns_dns_type type,
+                                  int64_t deadline, rdns_cache_fill_fn fill, void *arg);
+
 /* Sums the shards' counters. */
 void rdns_cache_stats(const rdns_cache *c, rdns_dns_cache_stats *out);
 

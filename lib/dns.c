@@ -34,7 +34,9 @@
  *
  *   Answers are cached (cache.h) by (name, type) for their TTL, clamped to
  *   the options' bounds; TEMPFAIL and TTL 0 answers never are. A lookup
- *   asks the cache first, and a hit costs no packet and no deadline.
+ *   asks the cache first, and a hit costs no packet and no deadline;
+ *   threads missing the same question at once send one query and share
+ *   its answer (rdns_cache_fetch).
  *   rdns_dns_reply_parse (dns_reply.h) runs the reply-reading half of a
  *   lookup on given bytes, for the fuzzer; lookups run the same code.
  * THREADS
@@ -1005,17 +1007,30 @@ static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_
     return dns_walk_end(&w);
 }
 
+/* One lookup's question, for the cache to ask on a miss. */
+typedef struct dns_fill {
+    const rdns_dns *dns;
+    const char *name;
+    rdns_dns_type type;
+    int64_t deadline;
+} dns_fill;
+
+static rdns_dns_answer *dns_fill_resolve(void *arg)
+{
+    const dns_fill *f = arg;
+
+    return dns_resolve(f->dns, f->name, f->type, f->deadline);
+}
+
 rdns_dns_answer *rdns_dns_lookup(rdns_dns *dns, const char *name, rdns_dns_type type,
                                  int64_t deadline)
 {
-    rdns_dns_answer *ans;
+    dns_fill f = { dns, name, type, deadline };
 
-    if (dns->cache != NULL && (ans = rdns_cache_get(dns->cache, name, type)) != NULL)
-        return ans;
-    ans = dns_resolve(dns, name, type, deadline);
-    if (dns->cache != NULL)
-        rdns_cache_put(dns->cache, name, type, ans);   /* refuses what may not be kept */
-    return ans;
+    if (dns->cache == NULL)
+        return dns_resolve(dns, name, type, deadline);
+    /* cached, else asked once however many threads want it right now */
+    return rdns_cache_fetch(dns->cache, name, type, deadline, dns_fill_resolve, &f);
 }
 
 bool rdns_dns_cached(rdns_dns *dns, const char *name, rdns_dns_type type)

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "cache.h"
+#include "clock.h"
 #include "check.h"
 #include "mem.h"
 #include "silentdns.h"
@@ -435,6 +437,106 @@ static void test_byte_budget(void)
     rdns_cache_free(c);
 }
 
+/* ---- merged misses (rdns_cache_fetch) -------------------------------- */
+
+typedef struct slow_fill {
+    atomic_int calls;
+    int sleep_ms;
+    rdns_dns_status status;
+} slow_fill;
+
+static rdns_dns_answer *slow_fill_run(void *arg)
+{
+    slow_fill *f = arg;
+    struct timespec ts = { f->sleep_ms / 1000, (long)(f->sleep_ms % 1000) * 1000000L };
+    atomic_fetch_add(&f->calls, 1);
+    nanosleep(&ts, NULL);
+    if (f->status != RDNS_DNS_OK)
+        return answer(f->status, 0);
+    return answer_a("192.0.2.7", 600);
+}
+
+typedef struct fetcher {
+    rdns_cache *c;
+    slow_fill *fill;
+    int64_t deadline_in;            /* ms from start; 0: none */
+    rdns_dns_answer *got;
+    int64_t took;
+} fetcher;
+
+static void *fetcher_run(void *arg)
+{
+    fetcher *f = arg;
+    int64_t t0 = rdns_clock_ms();
+
+    f->got = rdns_cache_fetch(f->c, "slow.example", RDNS_DNS_A,
+                              f->deadline_in > 0 ? t0 + f->deadline_in : 0, slow_fill_run,
+                              f->fill);
+    f->took = rdns_clock_ms() - t0;
+    return NULL;
+}
+
+static void fetch_all(fetcher *f, int n)
+{
+    pthread_t t[8];
+    struct timespec gap = { 0, 20 * 1000000L };
+
+    for (int i = 0; i < n; i++) {
+        CHECK(pthread_create(&t[i], NULL, fetcher_run, &f[i]) == 0);
+        if (i == 0)
+            nanosleep(&gap, NULL);  /* the first one asks; the others find it asking */
+    }
+    for (int i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
+}
+
+/* Threads missing the same question share one fill; a waiter whose own
+ * deadline comes first gets a TEMPFAIL at its deadline, not the asker's. */
+static void test_fetch_merges(void)
+{
+    rdns_cache_options o = {.max_entries = 100};
+    rdns_cache *c = rdns_cache_create(&o);
+    slow_fill fill = {.sleep_ms = 400, .status = RDNS_DNS_OK};
+    fetcher f[4] = {{c, &fill, 0, NULL, 0}, {c, &fill, 0, NULL, 0},
+                    {c, &fill, 5000, NULL, 0}, {c, &fill, 100, NULL, 0}};
+
+    atomic_init(&fill.calls, 0);
+    fetch_all(f, 4);
+    CHECK(atomic_load(&fill.calls) == 1);
+    for (int i = 0; i < 3; i++)
+        CHECK(has_addr(f[i].got, "192.0.2.7"));
+    CHECK(f[3].got != NULL && f[3].got->status == RDNS_DNS_TEMPFAIL);
+    CHECK(f[3].took < 350);
+    for (int i = 0; i < 4; i++)
+        rdns_dns_answer_free(f[i].got);
+    /* now cached: no fill at all */
+    f[0].got = rdns_cache_fetch(c, "slow.example", RDNS_DNS_A, 0, slow_fill_run, &fill);
+    CHECK(has_addr(f[0].got, "192.0.2.7") && atomic_load(&fill.calls) == 1);
+    rdns_dns_answer_free(f[0].got);
+    rdns_cache_free(c);
+}
+
+/* A TEMPFAIL is shared with waiters that had no more time than the asker,
+ * is never cached, and a waiter with more time asks for itself. */
+static void test_fetch_tempfail(void)
+{
+    rdns_cache_options o = {.max_entries = 100};
+    rdns_cache *c = rdns_cache_create(&o);
+    slow_fill fill = {.sleep_ms = 300, .status = RDNS_DNS_TEMPFAIL};
+    fetcher f[3] = {{c, &fill, 2000, NULL, 0}, {c, &fill, 1500, NULL, 0},
+                    {c, &fill, 0, NULL, 0}};
+
+    atomic_init(&fill.calls, 0);
+    fetch_all(f, 3);
+    for (int i = 0; i < 3; i++) {
+        CHECK(f[i].got != NULL && f[i].got->status == RDNS_DNS_TEMPFAIL);
+        rdns_dns_answer_free(f[i].got);
+    }
+    CHECK(atomic_load(&fill.calls) == 2);      /* the asker, and the one without limit */
+    CHECK(stats(c).inserts == 0 && stats(c).entries == 0);
+    rdns_cache_free(c);
+}
+
 /* ---- threads --------------------------------------------------------- */
 
 #define HAMMER_THREADS 8
@@ -581,6 +683,8 @@ int main(void)
     test_ghost_readmits();
     test_bound_sharded();
     test_byte_budget();
+    test_fetch_merges();
+    test_fetch_tempfail();
     test_hammer();
     test_dns_tempfail_not_cached();
     test_dns_options();
