@@ -979,16 +979,22 @@ static rdns_dns_answer *dns_walk_end(dns_walk *w)
     return ans;
 }
 
+/* Each thread's reply buffer, in its static TLS (no malloc): a 64 KiB
+ * block taken from the heap and given back per lookup left holes that
+ * cache entries allocated meanwhile pinned. A soak at the default config
+ * showed 10 MB free of a 15 MB heap and RSS growing; with the buffer out
+ * of the heap, 0.8 MB free of 5.8 (tests/bench/mallocwatch.c). */
+static _Thread_local uint8_t dns_reply_buf[DNS_BUF_SIZE];
+
 /* The lookup itself, cache aside. */
 static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_dns_type type,
                                     int64_t deadline)
 {
+    uint8_t *buf = dns_reply_buf;
     dns_walk w;
-    uint8_t *buf;
 
     if (!dns_walk_start(&w, name, type, dns->max_cname_depth))
         return dns_walk_end(&w);
-    buf = rdns_malloc(DNS_BUF_SIZE);
     for (;;) {
         ldns_pkt *pkt = dns_exchange(dns, w.cur, w.type, deadline, buf, w.ans->detail,
                                      sizeof(w.ans->detail));
@@ -1003,7 +1009,6 @@ static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_
         if (done)
             break;
     }
-    free(buf);
     return dns_walk_end(&w);
 }
 
