@@ -291,6 +291,43 @@ void rdns_dns_free(rdns_dns *dns)
 
 /* ---- one question, one reply ------------------------------------------- */
 
+/* ldns's own ldns_pkt2wire and ldns_rdf2str start from a 64 KiB buffer;
+ * several such blocks per lookup, freed between cache entries allocated
+ * meanwhile, left the heap two-thirds free and RSS growing in a soak.
+ * These start small (ldns buffers grow when needed). */
+#define DNS_LDNS_BUF 512
+
+/* pkt in wire format into *wire (malloc'd, the caller frees), *len. */
+static bool dns_pkt_wire(const ldns_pkt *pkt, uint8_t **wire, size_t *len)
+{
+    ldns_buffer *b = ldns_buffer_new(DNS_LDNS_BUF);
+    bool ok;
+
+    if (b == NULL)
+        return false;
+    ok = ldns_pkt2buffer_wire(b, pkt) == LDNS_STATUS_OK;
+    if (ok) {
+        *len = ldns_buffer_position(b);
+        *wire = ldns_buffer_export(b);   /* now ours; free() frees it */
+    }
+    ldns_buffer_free(b);
+    return ok;
+}
+
+/* rdf in presentation form (malloc'd, the caller frees), or NULL. */
+static char *dns_rdf_text(const ldns_rdf *rdf)
+{
+    ldns_buffer *b = ldns_buffer_new(DNS_LDNS_BUF);
+    char *s = NULL;
+
+    if (b == NULL)
+        return NULL;
+    if (ldns_rdf2buffer_str(b, rdf) == LDNS_STATUS_OK)
+        s = ldns_buffer_export2str(b);
+    ldns_buffer_free(b);
+    return s;
+}
+
 static bool dns_question_build(dns_question *q, const ldns_rdf *qname, ldns_rr_type type)
 {
     ldns_pkt *pkt;
@@ -306,7 +343,7 @@ static bool dns_question_build(dns_question *q, const ldns_rdf *qname, ldns_rr_t
     if (pkt == NULL)
         return false;
     ldns_pkt_set_id(pkt, q->id);
-    ok = ldns_pkt2wire(&q->wire, pkt, &q->wirelen) == LDNS_STATUS_OK;
+    ok = dns_pkt_wire(pkt, &q->wire, &q->wirelen);
     ldns_pkt_free(pkt);
     return ok;
 }
@@ -628,7 +665,7 @@ out:
 /* Presentation form, lowercase, no trailing dot; false if too long. */
 static bool dns_name_text(const ldns_rdf *name, char *out, size_t outlen)
 {
-    char *s = ldns_rdf2str(name);
+    char *s = dns_rdf_text(name);
     size_t n;
 
     if (s == NULL)

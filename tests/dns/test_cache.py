@@ -137,7 +137,7 @@ class CacheTest(unittest.TestCase):
         self.assertEqual(self.asked("long.cache.test"), 2)
         s = p.stats()
         self.assertEqual((s["hits"], s["misses"], s["inserts"]), (2, 2, 2))
-        self.assertEqual(s["capacity"], 20000)
+        self.assertEqual(s["capacity"], 50000)
 
     def test_ttl_counts_down(self):
         p = self.probe()
