@@ -53,10 +53,12 @@
 #include <ldns/ldns.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -1016,22 +1018,60 @@ static rdns_dns_answer *dns_walk_end(dns_walk *w)
     return ans;
 }
 
-/* Each thread's reply buffer, in its static TLS (no malloc): a 64 KiB
- * block taken from the heap and given back per lookup left holes that
- * cache entries allocated meanwhile pinned. A soak at the default config
- * showed 10 MB free of a 15 MB heap and RSS growing; with the buffer out
- * of the heap, 0.8 MB free of 5.8 (tests/bench/mallocwatch.c). */
-static _Thread_local uint8_t dns_reply_buf[DNS_BUF_SIZE];
+/* Reply buffers, mmap'd and kept for reuse, never in the malloc heap: a
+ * 64 KiB block taken from the heap and given back per lookup left holes
+ * that cache entries allocated meanwhile pinned (a soak showed the heap
+ * two-thirds free and RSS growing; tests/bench/mallocwatch.c). Not thread
+ * local either: glibc zeroes every new thread's TLS, and libmilter makes
+ * a thread per session. At most DNS_BUF_SPARE are kept; only the pages a
+ * reply was written to are ever resident. */
+#define DNS_BUF_SPARE 32
+
+static pthread_mutex_t dns_buf_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t *dns_buf_spare[DNS_BUF_SPARE];
+static size_t dns_buf_nspare;
+
+static uint8_t *dns_buf_get(void)
+{
+    uint8_t *b = NULL;
+    void *m;
+
+    pthread_mutex_lock(&dns_buf_mu);
+    if (dns_buf_nspare > 0)
+        b = dns_buf_spare[--dns_buf_nspare];
+    pthread_mutex_unlock(&dns_buf_mu);
+    if (b != NULL)
+        return b;
+    m = mmap(NULL, DNS_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {               /* as lib/mem on out of memory */
+        fprintf(stderr, "rdns: out of memory mapping %d bytes\n", DNS_BUF_SIZE);
+        abort();
+    }
+    return m;
+}
+
+static void dns_buf_put(uint8_t *b)
+{
+    pthread_mutex_lock(&dns_buf_mu);
+    if (dns_buf_nspare < DNS_BUF_SPARE) {
+        dns_buf_spare[dns_buf_nspare++] = b;
+        b = NULL;
+    }
+    pthread_mutex_unlock(&dns_buf_mu);
+    if (b != NULL)
+        munmap(b, DNS_BUF_SIZE);
+}
 
 /* The lookup itself, cache aside. */
 static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_dns_type type,
                                     int64_t deadline)
 {
-    uint8_t *buf = dns_reply_buf;
     dns_walk w;
+    uint8_t *buf;
 
     if (!dns_walk_start(&w, name, type, dns->max_cname_depth))
         return dns_walk_end(&w);
+    buf = dns_buf_get();
     for (;;) {
         ldns_pkt *pkt = dns_exchange(dns, w.cur, w.type, deadline, buf, w.ans->detail,
                                      sizeof(w.ans->detail));
@@ -1046,6 +1086,7 @@ static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_
         if (done)
             break;
     }
+    dns_buf_put(buf);
     return dns_walk_end(&w);
 }
 

@@ -16,9 +16,7 @@
 
 #include "mem.h"
 
-/* 256 KiB for the jobs, plus the static TLS glibc carves out of every
- * thread's stack: lib/dns keeps its 64 KiB reply buffer there. */
-#define WORKERS_STACK ((256 + 64) * 1024)
+#define WORKERS_STACK (256 * 1024)
 
 struct workers_job {
     void (*fn)(void *);

@@ -5,41 +5,57 @@ NAME
     next to a no-op milter (the ceiling) and policyd-weight
 
 SYNOPSIS
-    run_bench.py [--build DIR] [--stories N] [--concurrency C]
+    run_bench.py [--build DIR] [--stories N] [--reps R] [--concurrency C]
+                 [--concs C,C,...] [--big-cache N]
                  [--baseline-milter BINARY | --baseline-commit REV]
-                 [--soak MINUTES [--soak-only]] [--quick] [--no-policyd]
-                 [--out DIR]
+                 [--soak MINUTES [--soak-only] [--soak-stories N]] [--quick]
+                 [--no-policyd] [--no-postfix] [--no-extras] [--out DIR]
 
 DESCRIPTION
     Everything runs on loopback, against DNS data generated for the run
     (stories.py: 10,000 clients, a documented mix) and served by NSD. The
     SMTP side is milterdrive, which plays the MTA over a unix socket.
 
-      ceiling        noop_milter: libmilter, same protocol steps, no work
-      cold           a fresh rdns-milter process, each client once
-      warm           the same process, the same clients again (its DNS cache,
-                     where it has one, is full)
+    Repetitions (--reps, default 3), interleaved: in each, one after
+    another,
+      ceiling        noop_milter (libmilter, same protocol steps, no work),
+                     a pass at each of --concs (1, 8, 32 sessions at a time)
+      default        a fresh rdns-milter at the shipped defaults: a cold pass
+                     (each client once, --concurrency at a time), then a warm
+                     pass at each of --concs
+      large cache    a fresh rdns-milter with dns.cache_size --big-cache:
+                     cold, then warm (labelled rows)
       policyd-weight the Debian package over Postfix's policy protocol, same
                      clients, its own NSD on 127.0.0.2:53 (it takes no port),
                      DNSBL and RHSBL lists emptied, syslog into a discarding
-                     datagram socket
+                     datagram socket; started once, measured in each
+                     repetition
+    Every ratio (warm / ceiling per concurrency, cold / policyd-weight) is
+    computed per repetition from figures of the same minutes; the report
+    gives the median and min-max of those ratios. The load average is
+    recorded at the start, at each repetition and at the end.
+
+    Then, once each:
+      Postfix        tests/bench/postfix_latency.py: a real Postfix with
+                     no milter, the no-op milter on unix, rdns-milter on
+                     unix and on inet: ms per message, sequential and 20 at
+                     a time, itself interleaved --reps times
       delay          DNS answers 20 ms late (delaydns.py in front of NSD):
                      the added latency per session, in DNS round trips, with
-                     dns.prefetch on and off where the build has that key,
-                     else against a baseline build (--baseline-milter, or
-                     --baseline-commit REV built from git); then a second,
-                     warm pass in the same process
+                     dns.prefetch on and off, then a warm second pass
       500 sessions   500 concurrent sessions: peak RSS of the milter
-      soak           (--soak MINUTES) sessions flat out, 10 at a time, with
-                     a DNS cache smaller than the working set (lookups keep
-                     going to DNS), RSS sampled every 5 s: any growth after
-                     the first minute
+      soak           (--soak MINUTES) the default config, --concurrency
+                     sessions at a time over --soak-stories clients (more
+                     answers than the default cache holds, so it evicts
+                     throughout): RSS each minute, and glibc malloc figures
+                     (in use, free, arenas) from libmallocwatch.so
 
     CPU seconds come from /proc/PID/stat (user + system, children
     included), peak RSS from VmHWM in /proc/PID/status.
 
-    Prints a table and writes tests/bench/results/latest.txt (figures,
-    date, machine) and latest.md (the same as a markdown table).
+    Prints a markdown report (date, commit, load averages, tables) and
+    writes it to tests/bench/results/latest.md, and every figure as
+    key=value to latest.txt.
 """
 
 import argparse
@@ -586,10 +602,13 @@ def report(args, m, mix, reps, ratios, postfix, extra_runs, soak_fig, notes):
             L.append(row(f))
     if soak_fig:
         L.append("")
-        L.append("Soak, %g minutes at the default config, %d sessions at a time (%d sessions, "
-                 "%.0f%% cache hits): RSS per minute (MB): %s"
-                 % (soak_fig["minutes"], soak_fig["concurrency"], soak_fig["sessions"],
-                    soak_fig.get("cache_hit_pct", 0), soak_fig["rss_per_minute"]))
+        L.append("Soak, %g minutes at the default config, %d sessions at a time over %d "
+                 "clients (more answers than the cache holds: it is full and evicting "
+                 "after the first minute; %d sessions, %.0f%% cache hits, %d evictions): "
+                 "RSS per minute (MB): %s"
+                 % (soak_fig["minutes"], soak_fig["concurrency"], soak_fig["clients"],
+                    soak_fig["sessions"], soak_fig.get("cache_hit_pct", 0),
+                    soak_fig.get("cache_evictions", 0), soak_fig["rss_per_minute"]))
         if soak_fig.get("malloc_series"):
             L.append("")
             L.append("glibc malloc over the soak (mallinfo2, MB in use / free in the heaps, "
@@ -639,6 +658,8 @@ def main():
     ap.add_argument("--baseline-commit", help="build rdns-milter at this git revision (in a "
                     "temporary folder) and use it as --baseline-milter")
     ap.add_argument("--soak", type=float, default=0, help="minutes (0: no soak)")
+    ap.add_argument("--soak-stories", type=int, default=20000,
+                    help="clients of the soak: their ~3 answers each overflow the cache")
     ap.add_argument("--soak-only", action="store_true", help="run the soak alone")
     ap.add_argument("--quick", action="store_true", help="small runs, for development")
     ap.add_argument("--no-policyd", action="store_true")
@@ -680,15 +701,15 @@ def main():
                     postfix = postfix_rows(args, rdns, noop, notes)
                 if not args.no_extras:
                     extra_runs = bench_extras(args, tmp, noop, rdns, nsd, story_file, notes)
-            if args.soak > 0:
-                soak_fig = soak(args, tmp, rdns, nsd, story_file)
-                g = soak_fig["rss_growth_mb"]
-                ratios.append(("RSS growth over the soak after minute 1, default config",
-                               "<= 1 MB", "%+.1f MB" % g, g <= 1.0))
         finally:
             nsd.stop()
+        if args.soak > 0:
+            soak_fig = soak(args, tmp, rdns)
+            g = soak_fig["rss_growth_mb"]
+            ratios.append(("RSS growth over the soak after minute 1, default config",
+                           "<= 1 MB", "%+.1f MB" % g, g <= 1.0))
         for r in reps:
-            notes += target_notes(r)
+            notes += [n for n in target_notes(r) if n not in notes]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if base_tmp:
@@ -944,11 +965,22 @@ def bench_extras(args, tmp, noop, rdns, nsd, story_file, notes):
     return runs
 
 
-def soak(args, tmp, rdns, nsd, story_file):
-    """The default config, args.concurrency sessions at a time, flat out:
+def soak(args, tmp, rdns):
+    """The default config, args.concurrency sessions at a time, flat out,
+    over args.soak_stories clients: more answers than the default cache
+    holds, so it is full within the first minute and evicts from then on.
     RSS each minute, and glibc's malloc figures (mallocwatch) when built."""
     secs = args.soak * 60
-    log("soak: %g minutes" % args.soak)
+    log("soak: %g minutes, %d clients" % (args.soak, args.soak_stories))
+    story_file, zones, _ = stories.generate(args.soak_stories, os.path.join(tmp, "soakdns"))
+    nsd = BenchNSD(zones).start()
+    try:
+        return soak_with(args, tmp, rdns, nsd, story_file, secs)
+    finally:
+        nsd.stop()
+
+
+def soak_with(args, tmp, rdns, nsd, story_file, secs):
     sock = os.path.join(tmp, "soak.sock")
     spec = "unix:" + sock
     conf = os.path.join(tmp, "soak.yaml")
@@ -996,6 +1028,7 @@ def soak(args, tmp, rdns, nsd, story_file):
     f["minutes"] = args.soak
     f["concurrency"] = args.concurrency
     f["name"] = "rdns-milter soak, %g min" % args.soak
+    f["clients"] = args.soak_stories
     try:
         rows = []
         for line in open(wfile):
