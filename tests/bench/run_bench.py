@@ -605,10 +605,11 @@ def report(args, m, mix, reps, ratios, postfix, extra_runs, soak_fig, notes):
         L.append("Soak, %g minutes at the default config, %d sessions at a time over %d "
                  "clients (more answers than the cache holds: it is full and evicting "
                  "after the first minute; %d sessions, %.0f%% cache hits, %d evictions): "
-                 "RSS per minute (MB): %s"
+                 "environment as the systemd unit (%s); RSS per minute (MB): %s"
                  % (soak_fig["minutes"], soak_fig["concurrency"], soak_fig["clients"],
                     soak_fig["sessions"], soak_fig.get("cache_hit_pct", 0),
-                    soak_fig.get("cache_evictions", 0), soak_fig["rss_per_minute"]))
+                    soak_fig.get("cache_evictions", 0), soak_fig["environment"] or "none",
+                    soak_fig["rss_per_minute"]))
         if soak_fig.get("malloc_series"):
             L.append("")
             L.append("glibc malloc over the soak (mallinfo2, MB in use / free in the heaps, "
@@ -965,6 +966,17 @@ def bench_extras(args, tmp, noop, rdns, nsd, story_file, notes):
     return runs
 
 
+def unit_environment():
+    """The Environment= settings of the shipped systemd unit: the soak runs
+    the daemon as the unit does (GLIBC_TUNABLES, see the unit's notes)."""
+    env = {}
+    for line in open(os.path.join(ROOT, "etc", "rdns-milter.service")):
+        if line.startswith("Environment="):
+            k, _, v = line.strip()[len("Environment="):].partition("=")
+            env[k] = v
+    return env
+
+
 def soak(args, tmp, rdns):
     """The default config, args.concurrency sessions at a time, flat out,
     over args.soak_stories clients: more answers than the default cache
@@ -989,6 +1001,7 @@ def soak_with(args, tmp, rdns, nsd, story_file, secs):
     watch = os.path.join(args.build, "libmallocwatch.so")
     wfile = os.path.join(tmp, "mallocwatch.txt")
     env_saved = dict(os.environ)
+    os.environ.update(unit_environment())
     if os.path.exists(watch):
         os.environ.update({"LD_PRELOAD": watch, "MALLOCWATCH": wfile,
                            "MALLOCWATCH_SECS": "60"})
@@ -1029,6 +1042,7 @@ def soak_with(args, tmp, rdns, nsd, story_file, secs):
     f["concurrency"] = args.concurrency
     f["name"] = "rdns-milter soak, %g min" % args.soak
     f["clients"] = args.soak_stories
+    f["environment"] = " ".join("%s=%s" % kv for kv in unit_environment().items())
     try:
         rows = []
         for line in open(wfile):
