@@ -1111,9 +1111,8 @@ def target_notes(fig):
             notes.append("%s: %d sessions failed (see the driver's messages)"
                          % (f["name"], f["errors"]))
     if "policyd" in fig:
-        notes.append("policyd-weight's CPU and peak RSS are summed over its %d processes "
-                     "(master, cache, children; shared pages counted in each)"
-                     % fig["policyd"].get("processes", 0))
+        notes.append("policyd-weight's CPU and peak RSS are summed over all its processes "
+                     "(master, cache, children; shared pages counted in each)")
         notes.append("policyd-weight gets client_name and reverse_client_name from the "
                      "stories, as Postfix would hand them over after its own PTR and "
                      "FCrDNS lookups: rdns-milter does those lookups itself, so the "
