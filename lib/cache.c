@@ -7,8 +7,30 @@
  *   A hash table split in shards (a power of two, up to 64). The high bits
  *   of a key's hash pick the shard, the low bits its bucket. Each shard has
  *   its own mutex, chained buckets (at least as many as entries, so chains
- *   stay short), a doubly linked LRU list and its own counters, and holds
- *   at most its share of max_entries entries and of the byte budget.
+ *   stay short), its eviction queues and its own counters, and holds at
+ *   most its share of max_entries entries and of the byte budget.
+ *
+ *   Eviction is S3-FIFO (Yang et al., SOSP 2023), not LRU: a pass over
+ *   more one-time clients than the cache holds (a spam run, a scan of an
+ *   address range) would flush an LRU cache of every answer that is asked
+ *   again and again (the big senders' PTRs, MX and A records). Per shard:
+ *     small  a FIFO that every new entry enters; it may use the whole
+ *            shard while main is empty, else evictions take from it while
+ *            it holds at least a tenth of the shard;
+ *     main   a FIFO of entries that proved themselves: asked again while
+ *            in small, or seen recently in ghost;
+ *     ghost  the hashes of entries dropped from small without a second
+ *            ask; a direct-mapped table as large as the shard's bucket
+ *            array (a newer ghost overwrites an older one in its slot, so
+ *            ghosts age out about in FIFO order), 8 bytes a slot.
+ *   A hit only bumps the entry's 2-bit frequency (no list moves, so a hit
+ *   writes one byte). Evicting from small moves an entry asked since it
+ *   came in to main, and forgets any other into ghost; evicting from main
+ *   gives an entry asked since its last lap another lap (frequency minus
+ *   one) and drops any other. An expired entry met on the way is dropped
+ *   and counted as expired. A one-time answer thus lives at most one lap
+ *   of small (a tenth of the cache) once main is full, and cannot push out
+ *   what main holds.
  *
  *   An entry is one allocation: the key and a flat copy of the answer
  *   (addresses, MX preferences, then the strings). rdns_cache_get builds
@@ -21,6 +43,15 @@
  *
  *   Counters are atomics updated with relaxed order under the shard's
  *   lock, so statistics are read without taking any lock.
+ *
+ *   rdns_cache_fetch merges concurrent misses: the first thread to miss a
+ *   question registers a flight in the key's shard (under the same lock
+ *   that found the miss, so no answer slips in between) and asks the
+ *   network; every later asker of that question finds the flight, waits
+ *   on its condition variable until the answer comes or its own deadline
+ *   passes, and takes a copy of the flight's answer (kept in the flight,
+ *   since the cached copy may be evicted meanwhile). A flight is freed by
+ *   whoever drops its last reference.
  * THREADS
  *   Every function but rdns_cache_create/rdns_cache_free may be called from
  *   any thread at any time.
@@ -30,9 +61,11 @@
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "clock.h"
 #include "mem.h"
@@ -42,10 +75,11 @@
 #define CACHE_BYTES_PER_ENTRY  1024     /* byte budget per entry slot */
 #define CACHE_KEY_MAX          (RDNS_NAME_MAX + 1)
 #define CACHE_LINE             64
+#define CACHE_FREQ_MAX         3        /* a 2-bit counter */
 
 typedef struct cache_entry {
     struct cache_entry *hnext;          /* bucket chain */
-    struct cache_entry *newer, *older;  /* LRU list */
+    struct cache_entry *newer, *older;  /* its queue (small or main) */
     uint64_t hash;
     int64_t expires;                    /* clock ms; live while now < expires */
     uint32_t ttl;                       /* seconds it was stored for */
@@ -54,6 +88,8 @@ typedef struct cache_entry {
     rdns_dns_status status;
     bool null_mx;
     bool has_mx_pref;
+    bool in_main;                       /* which queue */
+    uint8_t freq;                       /* hits since it entered / its last lap, 0..3 */
     uint16_t naddrs;
     uint16_t nnames;
     uint16_t keylen;
@@ -62,11 +98,33 @@ typedef struct cache_entry {
     alignas(rdns_addr) unsigned char data[];
 } cache_entry;
 
+typedef struct cache_queue {
+    cache_entry *newest, *oldest;
+    size_t count;
+} cache_queue;
+
+/* One question being asked of the network (rdns_cache_fetch). */
+typedef struct cache_flight {
+    struct cache_flight *next;          /* the shard's flights in progress */
+    uint64_t hash;
+    rdns_dns_type type;
+    size_t keylen;
+    int64_t deadline;                   /* the asker's; 0: none */
+    pthread_cond_t done_cv;
+    bool done;
+    unsigned refs;                      /* the asker and its waiters */
+    cache_entry *result;                /* done: its answer (NULL: not copyable) */
+    char key[CACHE_KEY_MAX + 1];
+} cache_flight;
+
 typedef struct cache_shard {
     pthread_mutex_t lock;
+    cache_flight *flights;
     cache_entry **buckets;
-    size_t mask;                        /* buckets - 1 */
-    cache_entry *newest, *oldest;
+    uint64_t *ghost;                    /* hashes; 0 is an empty slot */
+    size_t mask;                        /* buckets - 1, also ghost slots - 1 */
+    cache_queue small, main;
+    size_t small_cap;                   /* small's share when main is in use */
     size_t count, cap;
     size_t bytes, max_bytes;
     atomic_uint_fast64_t hits, misses, inserts, evictions, expired, uncacheable;
@@ -251,54 +309,108 @@ static cache_entry **cache_find_slot(cache_shard *s, uint64_t h, const char *key
     return pp;
 }
 
-static void cache_lru_unlink(cache_shard *s, cache_entry *e)
+static cache_queue *cache_queue_of(cache_shard *s, const cache_entry *e)
 {
+    return e->in_main ? &s->main : &s->small;
+}
+
+static void cache_queue_unlink(cache_shard *s, cache_entry *e)
+{
+    cache_queue *q = cache_queue_of(s, e);
+
     if (e->newer != NULL)
         e->newer->older = e->older;
     else
-        s->newest = e->older;
+        q->newest = e->older;
     if (e->older != NULL)
         e->older->newer = e->newer;
     else
-        s->oldest = e->newer;
+        q->oldest = e->newer;
     e->newer = e->older = NULL;
+    q->count--;
 }
 
-static void cache_lru_push(cache_shard *s, cache_entry *e)
+static void cache_queue_push(cache_shard *s, cache_entry *e, bool in_main)
 {
+    cache_queue *q;
+
+    e->in_main = in_main;
+    q = cache_queue_of(s, e);
     e->newer = NULL;
-    e->older = s->newest;
-    if (s->newest != NULL)
-        s->newest->newer = e;
-    s->newest = e;
-    if (s->oldest == NULL)
-        s->oldest = e;
+    e->older = q->newest;
+    if (q->newest != NULL)
+        q->newest->newer = e;
+    q->newest = e;
+    if (q->oldest == NULL)
+        q->oldest = e;
+    q->count++;
+}
+
+/* Was h dropped from small lately? Forgets it either way: one ghost hit
+ * per drop. */
+static bool cache_ghost_take(cache_shard *s, uint64_t h)
+{
+    uint64_t *g = &s->ghost[h & s->mask];
+
+    if (h == 0 || *g != h)
+        return false;
+    *g = 0;
+    return true;
+}
+
+static void cache_ghost_put(cache_shard *s, uint64_t h)
+{
+    s->ghost[h & s->mask] = h;
 }
 
 /* Takes e (found at *pp in its bucket) out of the shard and frees it. */
 static void cache_remove(cache_shard *s, cache_entry **pp, cache_entry *e)
 {
     *pp = e->hnext;
-    cache_lru_unlink(s, e);
+    cache_queue_unlink(s, e);
     s->count--;
     s->bytes -= e->bytes;
     atomic_store_explicit(&s->entries, s->count, memory_order_relaxed);
     free(e);
 }
 
-/* Drops the least recently used entry, counting it as expired if it was. */
-static void cache_evict_oldest(cache_shard *s, int64_t now)
+static void cache_drop(cache_shard *s, cache_entry *e, int64_t now)
 {
-    cache_entry *e = s->oldest;
     cache_entry **pp = &s->buckets[e->hash & s->mask];
 
     while (*pp != e)
         pp = &(*pp)->hnext;
-    if (now >= e->expires)
+    if (now >= e->expires) {
         atomic_fetch_add_explicit(&s->expired, 1, memory_order_relaxed);
-    else
+    } else {
         atomic_fetch_add_explicit(&s->evictions, 1, memory_order_relaxed);
+        if (!e->in_main)
+            cache_ghost_put(s, e->hash);
+    }
     cache_remove(s, pp, e);
+}
+
+/* Frees one entry, the S3-FIFO way (see the top of this file). Every lap
+ * of the loop either frees an entry or lowers a frequency or moves an
+ * entry from small to main, so it ends within 4 * count laps. */
+static void cache_evict_one(cache_shard *s, int64_t now)
+{
+    for (;;) {
+        bool from_small = s->small.count > 0
+                          && (s->small.count >= s->small_cap || s->main.count == 0);
+        cache_entry *e = from_small ? s->small.oldest : s->main.oldest;
+
+        if (now >= e->expires || e->freq == 0) {
+            cache_drop(s, e, now);
+            return;
+        }
+        cache_queue_unlink(s, e);
+        if (from_small)
+            e->freq = 0;                /* promoted: it must be asked again in main */
+        else
+            e->freq--;
+        cache_queue_push(s, e, true);
+    }
 }
 
 /* ---- the interface --------------------------------------------------- */
@@ -334,8 +446,10 @@ static void cache_shard_init(cache_shard *s, size_t cap)
         nb *= 2;
     pthread_mutex_init(&s->lock, NULL);
     s->buckets = rdns_calloc(nb, sizeof(*s->buckets));
+    s->ghost = rdns_calloc(nb, sizeof(*s->ghost));
     s->mask = nb - 1;
     s->cap = cap;
+    s->small_cap = cap / 10 > 0 ? cap / 10 : 1;
     s->max_bytes = cap * CACHE_BYTES_PER_ENTRY;
     atomic_init(&s->hits, 0);
     atomic_init(&s->misses, 0);
@@ -382,37 +496,34 @@ void rdns_cache_free(rdns_cache *c)
         return;
     for (unsigned i = 0; i < c->nshards; i++) {
         cache_shard *s = &c->slots[i].s;
-        cache_entry *e = s->newest;
+        cache_queue *queues[] = { &s->small, &s->main };
 
-        while (e != NULL) {
-            cache_entry *next = e->older;
+        for (size_t q = 0; q < 2; q++) {
+            cache_entry *e = queues[q]->newest;
 
-            free(e);
-            e = next;
+            while (e != NULL) {
+                cache_entry *next = e->older;
+
+                free(e);
+                e = next;
+            }
         }
         free(s->buckets);
+        free(s->ghost);
         pthread_mutex_destroy(&s->lock);
     }
     free(c->slots_raw);
     free(c);
 }
 
-rdns_dns_answer *rdns_cache_get(rdns_cache *c, const char *name, rdns_dns_type type)
+/* The live answer for the key (a copy), or NULL; the caller holds the
+ * shard's lock. Counts a hit or a miss. */
+static rdns_dns_answer *cache_get_locked(cache_shard *s, uint64_t h, const char *key,
+                                         size_t keylen, rdns_dns_type type, int64_t now)
 {
-    char key[CACHE_KEY_MAX + 1];
-    size_t keylen = cache_key(name, key);
     rdns_dns_answer *ans = NULL;
-    cache_shard *s;
     cache_entry **pp, *e;
-    uint64_t h;
-    int64_t now;
 
-    if (keylen == 0)
-        return NULL;
-    h = cache_hash(c, key, keylen, type);
-    s = cache_shard_of(c, h);
-    now = c->clock(c->clock_arg);
-    pthread_mutex_lock(&s->lock);
     pp = cache_find_slot(s, h, key, keylen, type);
     e = *pp;
     if (e != NULL && now >= e->expires) {
@@ -427,13 +538,32 @@ rdns_dns_answer *rdns_cache_get(rdns_cache *c, const char *name, rdns_dns_type t
          * seem to have more than its TTL left */
         if (left > (int64_t)e->ttl)
             left = e->ttl;
-        cache_lru_unlink(s, e);
-        cache_lru_push(s, e);
+        if (e->freq < CACHE_FREQ_MAX)
+            e->freq++;
         ans = cache_entry_answer(e, (uint32_t)left);
         atomic_fetch_add_explicit(&s->hits, 1, memory_order_relaxed);
     } else {
         atomic_fetch_add_explicit(&s->misses, 1, memory_order_relaxed);
     }
+    return ans;
+}
+
+rdns_dns_answer *rdns_cache_get(rdns_cache *c, const char *name, rdns_dns_type type)
+{
+    char key[CACHE_KEY_MAX + 1];
+    size_t keylen = cache_key(name, key);
+    rdns_dns_answer *ans;
+    cache_shard *s;
+    uint64_t h;
+    int64_t now;
+
+    if (keylen == 0)
+        return NULL;
+    h = cache_hash(c, key, keylen, type);
+    s = cache_shard_of(c, h);
+    now = c->clock(c->clock_arg);
+    pthread_mutex_lock(&s->lock);
+    ans = cache_get_locked(s, h, key, keylen, type, now);
     pthread_mutex_unlock(&s->lock);
     return ans;
 }
@@ -474,13 +604,60 @@ static uint32_t cache_ttl(const rdns_cache *c, const rdns_dns_answer *ans)
     return ttl;
 }
 
+/* The entry to store for ans, or NULL (counted) when it may not be kept. */
+static cache_entry *cache_entry_for(const rdns_cache *c, cache_shard *s, uint64_t h,
+                                    const char *key, size_t keylen, rdns_dns_type type,
+                                    const rdns_dns_answer *ans, int64_t now)
+{
+    uint32_t ttl = cache_ttl(c, ans);
+    cache_entry *e = ttl > 0 ? cache_entry_new(key, keylen, type, ans) : NULL;
+
+    if (e == NULL || e->bytes > s->max_bytes) {
+        free(e);
+        atomic_fetch_add_explicit(&s->uncacheable, 1, memory_order_relaxed);
+        return NULL;
+    }
+    e->hash = h;
+    e->expires = now + (int64_t)ttl * 1000;
+    e->ttl = ttl;
+    return e;
+}
+
+/* Stores e in its shard, whose lock the caller holds. */
+static void cache_insert_locked(cache_shard *s, cache_entry *e, const char *key, size_t keylen,
+                                int64_t now)
+{
+    uint64_t h = e->hash;
+    rdns_dns_type type = e->type;
+    cache_entry **pp;
+    bool in_main;
+
+    pp = cache_find_slot(s, h, key, keylen, type);
+    if (*pp != NULL) {                /* another thread was first, or a refresh: */
+        in_main = (*pp)->in_main;     /* the new answer keeps the old one's place */
+        e->freq = (*pp)->freq;
+        cache_remove(s, pp, *pp);
+    } else {
+        in_main = cache_ghost_take(s, h);
+    }
+    while (s->count > 0 && (s->count >= s->cap || s->bytes + e->bytes > s->max_bytes))
+        cache_evict_one(s, now);
+    /* the bucket may have changed under eviction: find the chain end anew */
+    pp = cache_find_slot(s, h, key, keylen, type);
+    *pp = e;
+    cache_queue_push(s, e, in_main);
+    s->count++;
+    s->bytes += e->bytes;
+    atomic_store_explicit(&s->entries, s->count, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->inserts, 1, memory_order_relaxed);
+}
+
 bool rdns_cache_put(rdns_cache *c, const char *name, rdns_dns_type type,
                     const rdns_dns_answer *ans)
 {
     char key[CACHE_KEY_MAX + 1];
     size_t keylen = cache_key(name, key);
-    uint32_t ttl = cache_ttl(c, ans);
-    cache_entry *e, **pp;
+    cache_entry *e;
     cache_shard *s;
     uint64_t h;
     int64_t now;
@@ -490,32 +667,173 @@ bool rdns_cache_put(rdns_cache *c, const char *name, rdns_dns_type type,
     }
     h = cache_hash(c, key, keylen, type);
     s = cache_shard_of(c, h);
-    e = ttl > 0 ? cache_entry_new(key, keylen, type, ans) : NULL;
-    if (e == NULL || e->bytes > s->max_bytes) {
-        free(e);
-        atomic_fetch_add_explicit(&s->uncacheable, 1, memory_order_relaxed);
-        return false;
-    }
-    e->hash = h;
     now = c->clock(c->clock_arg);
-    e->expires = now + (int64_t)ttl * 1000;
-    e->ttl = ttl;
+    e = cache_entry_for(c, s, h, key, keylen, type, ans, now);
+    if (e == NULL)
+        return false;
     pthread_mutex_lock(&s->lock);
-    pp = cache_find_slot(s, h, key, keylen, type);
-    if (*pp != NULL)                  /* another thread was first, or a refresh */
-        cache_remove(s, pp, *pp);
-    while (s->count > 0 && (s->count >= s->cap || s->bytes + e->bytes > s->max_bytes))
-        cache_evict_oldest(s, now);
-    /* the bucket may have changed under eviction: find the chain end anew */
-    pp = cache_find_slot(s, h, key, keylen, type);
-    *pp = e;
-    cache_lru_push(s, e);
-    s->count++;
-    s->bytes += e->bytes;
-    atomic_store_explicit(&s->entries, s->count, memory_order_relaxed);
-    atomic_fetch_add_explicit(&s->inserts, 1, memory_order_relaxed);
+    cache_insert_locked(s, e, key, keylen, now);
     pthread_mutex_unlock(&s->lock);
     return true;
+}
+
+/* ---- merged misses ---------------------------------------------------- */
+
+static cache_flight *cache_flight_find(cache_shard *s, uint64_t h, const char *key,
+                                       size_t keylen, rdns_dns_type type)
+{
+    for (cache_flight *f = s->flights; f != NULL; f = f->next) {
+        if (f->hash == h && f->type == type && f->keylen == keylen
+            && memcmp(f->key, key, keylen) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+/* Drops one reference to f (the shard's lock held); the last one frees it. */
+static void cache_flight_release(cache_flight *f)
+{
+    if (--f->refs > 0)
+        return;
+    pthread_cond_destroy(&f->done_cv);
+    free(f->result);
+    free(f);
+}
+
+static cache_flight *cache_flight_new(cache_shard *s, uint64_t h, const char *key,
+                                      size_t keylen, rdns_dns_type type, int64_t deadline)
+{
+    cache_flight *f = rdns_calloc(1, sizeof(*f));
+    pthread_condattr_t attr;
+
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);   /* as rdns_clock_ms */
+    pthread_cond_init(&f->done_cv, &attr);
+    pthread_condattr_destroy(&attr);
+    f->hash = h;
+    f->type = type;
+    f->keylen = keylen;
+    memcpy(f->key, key, keylen + 1);
+    f->deadline = deadline;
+    f->refs = 1;
+    f->next = s->flights;
+    s->flights = f;
+    return f;
+}
+
+static void cache_flight_unlink(cache_shard *s, cache_flight *f)
+{
+    cache_flight **pp = &s->flights;
+
+    while (*pp != f)
+        pp = &(*pp)->next;
+    *pp = f->next;
+}
+
+/* Waits (the shard's lock held) until f is done or deadline passes; true
+ * when done. */
+static bool cache_flight_wait(cache_shard *s, cache_flight *f, int64_t deadline)
+{
+    while (!f->done) {
+        if (deadline == 0) {
+            pthread_cond_wait(&f->done_cv, &s->lock);
+        } else {
+            struct timespec ts = { .tv_sec = deadline / 1000,
+                                   .tv_nsec = (long)(deadline % 1000) * 1000000L };
+
+            if (pthread_cond_timedwait(&f->done_cv, &s->lock, &ts) != 0 && !f->done)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* What a waiter whose deadline passed gets: the same as a lookup that ran
+ * out of time. */
+static rdns_dns_answer *cache_timeout_answer(void)
+{
+    rdns_dns_answer *ans = rdns_calloc(1, sizeof(*ans));
+
+    ans->status = RDNS_DNS_TEMPFAIL;
+    ans->addrs = rdns_calloc(1, sizeof(rdns_addr));
+    snprintf(ans->detail, sizeof(ans->detail),
+             "deadline reached waiting for the same query in flight");
+    return ans;
+}
+
+/* Does a waiter with deadline mine get anything from a flight that ended
+ * in a temporary failure under deadline theirs? Only if the flight had at
+ * least as much time: else it asks for itself. */
+static bool cache_deadline_covers(int64_t theirs, int64_t mine)
+{
+    if (theirs == 0)
+        return true;
+    return mine != 0 && theirs >= mine;
+}
+
+rdns_dns_answer *rdns_cache_fetch(rdns_cache *c, const char *name, rdns_dns_type type,
+                                  int64_t deadline, rdns_cache_fill_fn fill, void *arg)
+{
+    char key[CACHE_KEY_MAX + 1];
+    size_t keylen = cache_key(name, key);
+    rdns_dns_answer *ans;
+    cache_entry *stored, *copy;
+    cache_flight *f;
+    cache_shard *s;
+    uint64_t h;
+    int64_t now;
+
+    if (keylen == 0)
+        return fill(arg);
+    h = cache_hash(c, key, keylen, type);
+    s = cache_shard_of(c, h);
+    now = c->clock(c->clock_arg);
+    pthread_mutex_lock(&s->lock);
+    ans = cache_get_locked(s, h, key, keylen, type, now);
+    if (ans != NULL) {
+        pthread_mutex_unlock(&s->lock);
+        return ans;
+    }
+    f = cache_flight_find(s, h, key, keylen, type);
+    if (f != NULL) {
+        bool done;
+
+        f->refs++;
+        done = cache_flight_wait(s, f, deadline);
+        if (done && f->result != NULL
+            && (f->result->status != RDNS_DNS_TEMPFAIL
+                || cache_deadline_covers(f->deadline, deadline)))
+            ans = cache_entry_answer(f->result, f->result->ttl);
+        cache_flight_release(f);
+        pthread_mutex_unlock(&s->lock);
+        if (ans != NULL)
+            return ans;
+        if (!done)
+            return cache_timeout_answer();
+        ans = fill(arg);                /* it had more time than the asker */
+        rdns_cache_put(c, key, type, ans);
+        return ans;
+    }
+    f = cache_flight_new(s, h, key, keylen, type, deadline);
+    pthread_mutex_unlock(&s->lock);
+
+    ans = fill(arg);
+    now = c->clock(c->clock_arg);
+    stored = cache_entry_for(c, s, h, key, keylen, type, ans, now);
+    copy = cache_entry_new(key, keylen, type, ans);
+    if (copy != NULL)
+        copy->ttl = ans->ttl;
+
+    pthread_mutex_lock(&s->lock);
+    if (stored != NULL)
+        cache_insert_locked(s, stored, key, keylen, now);
+    cache_flight_unlink(s, f);
+    f->result = copy;
+    f->done = true;
+    pthread_cond_broadcast(&f->done_cv);
+    cache_flight_release(f);
+    pthread_mutex_unlock(&s->lock);
+    return ans;
 }
 
 void rdns_cache_stats(const rdns_cache *c, rdns_dns_cache_stats *out)

@@ -19,9 +19,11 @@
  *     for its shard's byte budget.
  *
  * Memory is bounded: at most max_entries entries, and about 1 KiB per
- * entry in bytes; the least recently used entry goes first. The cache is
- * split in shards by hash, each with its own mutex, LRU list and
- * counters, so threads asking different names rarely wait on each other.
+ * entry in bytes. Eviction is scan-resistant (S3-FIFO, see cache.c): an
+ * answer asked once goes first, so a pass over many one-time clients does
+ * not flush the answers that are asked again and again. The cache is
+ * split in shards by hash, each with its own mutex, queues and counters,
+ * so threads asking different names rarely wait on each other.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,7 +43,7 @@ typedef struct rdns_cache_options {
     uint32_t max_ttl;           /* seconds; 0: RDNS_DNS_CACHE_MAX_TTL_DEFAULT */
     unsigned shards;            /* 0: chosen from max_entries (up to 64);
                                    rounded down to a power of two. One
-                                   shard makes the LRU order exact. */
+                                   shard makes the eviction order exact. */
     rdns_cache_clock_fn clock;  /* NULL: rdns_clock_ms */
     void *clock_arg;
 } rdns_cache_options;
@@ -54,7 +56,7 @@ void rdns_cache_free(rdns_cache *c);
  * rdns_dns_answer_free), its ttl the whole seconds left (at least 1); NULL
  * when there is none. An entry found expired is dropped. */
 rdns_dns_answer *rdns_cache_get(rdns_cache *c, const char *name, rdns_dns_type type);
-/* Is an unexpired answer there? Neither counted nor moved in the LRU:
+/* Is an unexpired answer there? Neither counted nor a use of the entry:
  * for deciding where a lookup would be cheap, not for answering it. */
 bool rdns_cache_has(rdns_cache *c, const char *name, rdns_dns_type type);
 
@@ -62,6 +64,19 @@ bool rdns_cache_has(rdns_cache *c, const char *name, rdns_dns_type type);
  * Returns false (and stores nothing) when ans may not be kept: see above. */
 bool rdns_cache_put(rdns_cache *c, const char *name, rdns_dns_type type,
                     const rdns_dns_answer *ans);
+
+/* Asks the network for what the cache lacks. */
+typedef rdns_dns_answer *(*rdns_cache_fill_fn)(void *arg);
+
+/* rdns_cache_get, else fill(arg) stored with rdns_cache_put, with one
+ * question in flight at a time: while one thread's fill for name/type
+ * runs, other threads asking the same wait for its answer and get a copy
+ * (its ttl the whole TTL), each until its own deadline (rdns_clock_ms
+ * value; 0: no limit of its own). A waiter whose deadline passes gets a
+ * TEMPFAIL answer; a waiter given a TEMPFAIL from an asker with less time
+ * than itself calls fill itself. Never NULL. */
+rdns_dns_answer *rdns_cache_fetch(rdns_cache *c, const char *name, rdns_dns_type type,
+                                  int64_t deadline, rdns_cache_fill_fn fill, void *arg);
 
 /* Sums the shards' counters. */
 void rdns_cache_stats(const rdns_cache *c, rdns_dns_cache_stats *out);

@@ -215,7 +215,7 @@ rdns_config *rdns_config_default(void)
     c->dns_budget_ms = 8000;
     c->max_ptr_names = 10;
     c->max_cname_depth = 8;
-    c->dns_cache_size = 20000;
+    c->dns_cache_size = 50000;
     c->dns_cache_max_ttl = 3600;
     c->dns_cache_min_ttl = 0;
     c->dns_prefetch = true;

@@ -34,7 +34,9 @@
  *
  *   Answers are cached (cache.h) by (name, type) for their TTL, clamped to
  *   the options' bounds; TEMPFAIL and TTL 0 answers never are. A lookup
- *   asks the cache first, and a hit costs no packet and no deadline.
+ *   asks the cache first, and a hit costs no packet and no deadline;
+ *   threads missing the same question at once send one query and share
+ *   its answer (rdns_cache_fetch).
  *   rdns_dns_reply_parse (dns_reply.h) runs the reply-reading half of a
  *   lookup on given bytes, for the fuzzer; lookups run the same code.
  * THREADS
@@ -51,11 +53,13 @@
 #include <ldns/ldns.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -290,6 +294,43 @@ void rdns_dns_free(rdns_dns *dns)
 
 /* ---- one question, one reply ------------------------------------------- */
 
+/* ldns's own ldns_pkt2wire and ldns_rdf2str start from a 64 KiB buffer;
+ * several such blocks per lookup, freed between cache entries allocated
+ * meanwhile, left the heap two-thirds free and RSS growing in a soak.
+ * These start small (ldns buffers grow when needed). */
+#define DNS_LDNS_BUF 512
+
+/* pkt in wire format into *wire (malloc'd, the caller frees), *len. */
+static bool dns_pkt_wire(const ldns_pkt *pkt, uint8_t **wire, size_t *len)
+{
+    ldns_buffer *b = ldns_buffer_new(DNS_LDNS_BUF);
+    bool ok;
+
+    if (b == NULL)
+        return false;
+    ok = ldns_pkt2buffer_wire(b, pkt) == LDNS_STATUS_OK;
+    if (ok) {
+        *len = ldns_buffer_position(b);
+        *wire = ldns_buffer_export(b);   /* now ours; free() frees it */
+    }
+    ldns_buffer_free(b);
+    return ok;
+}
+
+/* rdf in presentation form (malloc'd, the caller frees), or NULL. */
+static char *dns_rdf_text(const ldns_rdf *rdf)
+{
+    ldns_buffer *b = ldns_buffer_new(DNS_LDNS_BUF);
+    char *s = NULL;
+
+    if (b == NULL)
+        return NULL;
+    if (ldns_rdf2buffer_str(b, rdf) == LDNS_STATUS_OK)
+        s = ldns_buffer_export2str(b);
+    ldns_buffer_free(b);
+    return s;
+}
+
 static bool dns_question_build(dns_question *q, const ldns_rdf *qname, ldns_rr_type type)
 {
     ldns_pkt *pkt;
@@ -305,7 +346,7 @@ static bool dns_question_build(dns_question *q, const ldns_rdf *qname, ldns_rr_t
     if (pkt == NULL)
         return false;
     ldns_pkt_set_id(pkt, q->id);
-    ok = ldns_pkt2wire(&q->wire, pkt, &q->wirelen) == LDNS_STATUS_OK;
+    ok = dns_pkt_wire(pkt, &q->wire, &q->wirelen);
     ldns_pkt_free(pkt);
     return ok;
 }
@@ -644,7 +685,7 @@ out:
 /* Presentation form, lowercase, no trailing dot; false if too long. */
 static bool dns_name_text(const ldns_rdf *name, char *out, size_t outlen)
 {
-    char *s = ldns_rdf2str(name);
+    char *s = dns_rdf_text(name);
     size_t n;
 
     if (s == NULL)
@@ -995,6 +1036,50 @@ static rdns_dns_answer *dns_walk_end(dns_walk *w)
     return ans;
 }
 
+/* Reply buffers, mmap'd and kept for reuse, never in the malloc heap: a
+ * 64 KiB block taken from the heap and given back per lookup left holes
+ * that cache entries allocated meanwhile pinned (a soak showed the heap
+ * two-thirds free and RSS growing; tests/bench/mallocwatch.c). Not thread
+ * local either: glibc zeroes every new thread's TLS, and libmilter makes
+ * a thread per session. At most DNS_BUF_SPARE are kept; only the pages a
+ * reply was written to are ever resident. */
+#define DNS_BUF_SPARE 32
+
+static pthread_mutex_t dns_buf_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t *dns_buf_spare[DNS_BUF_SPARE];
+static size_t dns_buf_nspare;
+
+static uint8_t *dns_buf_get(void)
+{
+    uint8_t *b = NULL;
+    void *m;
+
+    pthread_mutex_lock(&dns_buf_mu);
+    if (dns_buf_nspare > 0)
+        b = dns_buf_spare[--dns_buf_nspare];
+    pthread_mutex_unlock(&dns_buf_mu);
+    if (b != NULL)
+        return b;
+    m = mmap(NULL, DNS_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {               /* as lib/mem on out of memory */
+        fprintf(stderr, "rdns: out of memory mapping %d bytes\n", DNS_BUF_SIZE);
+        abort();
+    }
+    return m;
+}
+
+static void dns_buf_put(uint8_t *b)
+{
+    pthread_mutex_lock(&dns_buf_mu);
+    if (dns_buf_nspare < DNS_BUF_SPARE) {
+        dns_buf_spare[dns_buf_nspare++] = b;
+        b = NULL;
+    }
+    pthread_mutex_unlock(&dns_buf_mu);
+    if (b != NULL)
+        munmap(b, DNS_BUF_SIZE);
+}
+
 /* The lookup itself, cache aside. */
 static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_dns_type type,
                                     int64_t deadline)
@@ -1004,7 +1089,7 @@ static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_
 
     if (!dns_walk_start(&w, name, type, dns->max_cname_depth))
         return dns_walk_end(&w);
-    buf = rdns_malloc(DNS_BUF_SIZE);
+    buf = dns_buf_get();
     for (;;) {
         ldns_pkt *pkt = dns_exchange(dns, w.cur, w.type, deadline, buf, w.ans->detail,
                                      sizeof(w.ans->detail));
@@ -1019,21 +1104,34 @@ static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_
         if (done)
             break;
     }
-    free(buf);
+    dns_buf_put(buf);
     return dns_walk_end(&w);
+}
+
+/* One lookup's question, for the cache to ask on a miss. */
+typedef struct dns_fill {
+    const rdns_dns *dns;
+    const char *name;
+    rdns_dns_type type;
+    int64_t deadline;
+} dns_fill;
+
+static rdns_dns_answer *dns_fill_resolve(void *arg)
+{
+    const dns_fill *f = arg;
+
+    return dns_resolve(f->dns, f->name, f->type, f->deadline);
 }
 
 rdns_dns_answer *rdns_dns_lookup(rdns_dns *dns, const char *name, rdns_dns_type type,
                                  int64_t deadline)
 {
-    rdns_dns_answer *ans;
+    dns_fill f = { dns, name, type, deadline };
 
-    if (dns->cache != NULL && (ans = rdns_cache_get(dns->cache, name, type)) != NULL)
-        return ans;
-    ans = dns_resolve(dns, name, type, deadline);
-    if (dns->cache != NULL)
-        rdns_cache_put(dns->cache, name, type, ans);   /* refuses what may not be kept */
-    return ans;
+    if (dns->cache == NULL)
+        return dns_resolve(dns, name, type, deadline);
+    /* cached, else asked once however many threads want it right now */
+    return rdns_cache_fetch(dns->cache, name, type, deadline, dns_fill_resolve, &f);
 }
 
 bool rdns_dns_cached(rdns_dns *dns, const char *name, rdns_dns_type type)

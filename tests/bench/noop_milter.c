@@ -9,8 +9,8 @@
  * DESCRIPTION
  *   Accepts every client and adds one header field at end of message.
  *   It asks for the same protocol steps as rdns-milter (connect, HELO,
- *   MAIL, RCPT, header fields without replies, end of message; no body,
- *   EOH, DATA or unknown commands), so a session costs the same round
+ *   MAIL, RCPT, DATA, header fields without replies, end of message; no
+ *   body, EOH or unknown commands), so a session costs the same round
  *   trips and differs only in the work done: what rdns-milter reaches
  *   against it is the cost of its own checks. Runs in the foreground
  *   until SIGTERM.
@@ -30,7 +30,7 @@ static sfsistat noop_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     (void)f2;
     (void)f3;
     *pf0 = f0 & SMFIF_ADDHDRS;
-    *pf1 = f1 & (SMFIP_NOBODY | SMFIP_NOEOH | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NR_HDR);
+    *pf1 = f1 & (SMFIP_NOBODY | SMFIP_NOEOH | SMFIP_NOUNKNOWN | SMFIP_NR_HDR);
     *pf2 = 0;
     *pf3 = 0;
     return SMFIS_CONTINUE;

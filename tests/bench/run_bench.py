@@ -5,41 +5,57 @@ NAME
     next to a no-op milter (the ceiling) and policyd-weight
 
 SYNOPSIS
-    run_bench.py [--build DIR] [--stories N] [--concurrency C]
+    run_bench.py [--build DIR] [--stories N] [--reps R] [--concurrency C]
+                 [--concs C,C,...] [--big-cache N]
                  [--baseline-milter BINARY | --baseline-commit REV]
-                 [--soak MINUTES [--soak-only]] [--quick] [--no-policyd]
-                 [--out DIR]
+                 [--soak MINUTES [--soak-only] [--soak-stories N]] [--quick]
+                 [--no-policyd] [--no-postfix] [--no-extras] [--out DIR]
 
 DESCRIPTION
     Everything runs on loopback, against DNS data generated for the run
     (stories.py: 10,000 clients, a documented mix) and served by NSD. The
     SMTP side is milterdrive, which plays the MTA over a unix socket.
 
-      ceiling        noop_milter: libmilter, same protocol steps, no work
-      cold           a fresh rdns-milter process, each client once
-      warm           the same process, the same clients again (its DNS cache,
-                     where it has one, is full)
+    Repetitions (--reps, default 3), interleaved: in each, one after
+    another,
+      ceiling        noop_milter (libmilter, same protocol steps, no work),
+                     a pass at each of --concs (1, 8, 32 sessions at a time)
+      default        a fresh rdns-milter at the shipped defaults: a cold pass
+                     (each client once, --concurrency at a time), then a warm
+                     pass at each of --concs
+      large cache    a fresh rdns-milter with dns.cache_size --big-cache:
+                     cold, then warm (labelled rows)
       policyd-weight the Debian package over Postfix's policy protocol, same
                      clients, its own NSD on 127.0.0.2:53 (it takes no port),
                      DNSBL and RHSBL lists emptied, syslog into a discarding
-                     datagram socket
+                     datagram socket; started once, measured in each
+                     repetition
+    Every ratio (warm / ceiling per concurrency, cold / policyd-weight) is
+    computed per repetition from figures of the same minutes; the report
+    gives the median and min-max of those ratios. The load average is
+    recorded at the start, at each repetition and at the end.
+
+    Then, once each:
+      Postfix        tests/bench/postfix_latency.py: a real Postfix with
+                     no milter, the no-op milter on unix, rdns-milter on
+                     unix and on inet: ms per message, sequential and 20 at
+                     a time, itself interleaved --reps times
       delay          DNS answers 20 ms late (delaydns.py in front of NSD):
                      the added latency per session, in DNS round trips, with
-                     dns.prefetch on and off where the build has that key,
-                     else against a baseline build (--baseline-milter, or
-                     --baseline-commit REV built from git); then a second,
-                     warm pass in the same process
+                     dns.prefetch on and off, then a warm second pass
       500 sessions   500 concurrent sessions: peak RSS of the milter
-      soak           (--soak MINUTES) sessions flat out, 10 at a time, with
-                     a DNS cache smaller than the working set (lookups keep
-                     going to DNS), RSS sampled every 5 s: any growth after
-                     the first minute
+      soak           (--soak MINUTES) the default config, --concurrency
+                     sessions at a time over --soak-stories clients (more
+                     answers than the default cache holds, so it evicts
+                     throughout): RSS each minute, and glibc malloc figures
+                     (in use, free, arenas) from libmallocwatch.so
 
     CPU seconds come from /proc/PID/stat (user + system, children
     included), peak RSS from VmHWM in /proc/PID/status.
 
-    Prints a table and writes tests/bench/results/latest.txt (figures,
-    date, machine) and latest.md (the same as a markdown table).
+    Prints a markdown report (date, commit, load averages, tables) and
+    writes it to tests/bench/results/latest.md, and every figure as
+    key=value to latest.txt.
 """
 
 import argparse
@@ -50,6 +66,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -373,71 +390,88 @@ class FixedPortNSD(BenchNSD):
             dnsfixture.free_port = orig
 
 
-def run_policyd(args, tmp, zones, story_file):
-    binary = shutil.which("policyd-weight") or "/usr/sbin/policyd-weight"
-    if not os.path.exists(binary):
-        return None, "policyd-weight not installed"
-    lock = os.path.join(tmp, "polw")
-    os.makedirs(lock, exist_ok=True)
-    shutil.chown(lock, "polw", "polw")
-    os.chmod(tmp, 0o755)
-    devlog = os.path.join(tmp, "devlog")
-    sysl = DevNullSyslog(devlog)
-    port = dnsfixture.free_port()
-    conf = os.path.join(tmp, "policyd-weight.conf")
-    with open(conf, "w") as f:
-        f.write(POLW_CONF.format(ns="127.0.0.2", lock=lock, port=port, devlog=devlog))
-    os.chmod(conf, 0o644)
-    before = all_pids()
-    nsd2 = FixedPortNSD(zones, addr="127.0.0.2")
-    try:
-        nsd2.start()
-    except RuntimeError as e:
-        sysl.close()
-        return None, "no NSD on 127.0.0.2:53 (%s)" % str(e).splitlines()[0]
-    fig, why = None, ""
-    try:
-        r = subprocess.run([binary, "-f", conf, "start"], capture_output=True,
+class Policyd:
+    """policyd-weight, started once and measured once per repetition."""
+
+    def __init__(self, args, tmp, zones):
+        self.args, self.tmp, self.zones = args, tmp, zones
+        self.binary = shutil.which("policyd-weight") or "/usr/sbin/policyd-weight"
+        self.sysl = self.nsd2 = None
+        self.before = set()
+
+    def start(self):
+        """None when running, else why not."""
+        if not os.path.exists(self.binary):
+            return "policyd-weight not installed"
+        tmp = self.tmp
+        self.lock = os.path.join(tmp, "polw")
+        os.makedirs(self.lock, exist_ok=True)
+        shutil.chown(self.lock, "polw", "polw")
+        os.chmod(tmp, 0o755)
+        devlog = os.path.join(tmp, "devlog")
+        self.sysl = DevNullSyslog(devlog)
+        self.port = dnsfixture.free_port()
+        self.conf = os.path.join(tmp, "policyd-weight.conf")
+        with open(self.conf, "w") as f:
+            f.write(POLW_CONF.format(ns="127.0.0.2", lock=self.lock, port=self.port,
+                                     devlog=devlog))
+        os.chmod(self.conf, 0o644)
+        self.before = all_pids()
+        self.nsd2 = FixedPortNSD(self.zones, addr="127.0.0.2")
+        try:
+            self.nsd2.start()
+        except RuntimeError as e:
+            self.nsd2 = None
+            self.stop()
+            return "no NSD on 127.0.0.2:53 (%s)" % str(e).splitlines()[0]
+        r = subprocess.run([self.binary, "-f", self.conf, "start"], capture_output=True,
                            text=True, timeout=60)
-        pidfile = os.path.join(lock, "policyd-weight.pid")
+        pidfile = os.path.join(self.lock, "policyd-weight.pid")
         deadline = time.monotonic() + 20
-        master = None
         while time.monotonic() < deadline:
             try:
-                master = int(open(pidfile).read().strip())
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                int(open(pidfile).read().strip())
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
                     break
             except (OSError, ValueError):
                 time.sleep(0.2)
         else:
-            return None, "policyd-weight did not start: %s %s" % (r.stdout[-300:],
-                                                                   r.stderr[-300:])
-        n = min(args.policyd_sessions, args.stories)
+            self.stop()
+            return "policyd-weight did not start: %s %s" % (r.stdout[-300:], r.stderr[-300:])
+        self.spec = "inet:%d@127.0.0.1" % self.port
         # warm up its processes (children, cache daemon, Perl compile)
-        drive(args, "inet:%d@127.0.0.1" % port, story_file, n=args.concurrency * 2,
+        drive(self.args, self.spec, self.story_file, n=self.args.concurrency * 2,
               policy=True)
-        cpu0 = sum(proc_cpu(p) for p in polw_pids(before))
-        fig = drive(args, "inet:%d@127.0.0.1" % port, story_file, n=n, policy=True)
+        return None
+
+    def measure(self, n):
+        cpu0 = sum(proc_cpu(p) for p in polw_pids(self.before))
+        fig = drive(self.args, self.spec, self.story_file, n=n, policy=True)
         fig["name"] = "policyd-weight"
-        pids = polw_pids(before)
+        pids = polw_pids(self.before)
         fig["cpu_s"] = sum(proc_cpu(p) for p in pids) - cpu0
         fig["cpu_ms_per_session"] = 1000.0 * fig["cpu_s"] / max(1, fig["sessions"])
         fig["hwm_mb"] = sum(proc_status(p, "VmHWM") for p in pids)
         fig["processes"] = len(pids)
-        subprocess.run([binary, "-f", conf, "-k", "stop"], capture_output=True,
-                       timeout=60)
-    except (RuntimeError, subprocess.TimeoutExpired) as e:
-        why = str(e)[:300]
-    finally:
+        return fig
+
+    def stop(self):
+        try:
+            if getattr(self, "conf", None) and os.path.exists(self.binary):
+                subprocess.run([self.binary, "-f", self.conf, "-k", "stop"],
+                               capture_output=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            pass
         time.sleep(0.5)
-        for p in polw_pids(before):       # "stop" may leave its cache behind
+        for p in polw_pids(self.before):       # "stop" may leave its cache behind
             try:
                 os.kill(p, signal.SIGTERM)
             except OSError:
                 pass
-        nsd2.stop()
-        sysl.close()
-    return fig, why
+        if self.nsd2:
+            self.nsd2.stop()
+        if self.sysl:
+            self.sysl.close()
 
 
 # ---- report --------------------------------------------------------------
@@ -480,38 +514,127 @@ def verdict(ok):
     return "met" if ok else "NOT met"
 
 
-def report(args, m, mix, runs, ratios, notes):
+def git_commit():
+    try:
+        rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return rev + ("+uncommitted" if dirty else "") if rev else "?"
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def loadavg():
+    return "%.2f %.2f %.2f" % os.getloadavg()
+
+
+def med(v):
+    return statistics.median(v) if v else 0.0
+
+
+def spread(v, fmt):
+    """median (min-max) of v, each formatted with fmt."""
+    if not v:
+        return "-"
+    if len(v) == 1:
+        return fmt % v[0]
+    return (fmt + " (" + fmt + "-" + fmt + ")") % (med(v), min(v), max(v))
+
+
+def summary_row(name, figs):
+    """One table row from the repetitions of one measurement."""
+    g = lambda k: [f.get(k, 0) for f in figs]
+    hits = [f["cache_hit_pct"] for f in figs if "cache_hit_pct" in f]
+    return ("| %s | %d | %s | %s | %s | %s | %s | %s |"
+            % (name, len(figs), spread(g("sessions_per_s"), "%.0f"), spread(g("p50_ms"), "%.2f"),
+               spread(g("p99_ms"), "%.2f"), spread(g("cpu_ms_per_session"), "%.3f"),
+               "%.1f" % max(g("hwm_mb")), spread(hits, "%.0f%%") if hits else "-"))
+
+
+def report(args, m, mix, reps, ratios, postfix, extra_runs, soak_fig, notes):
     L = []
     L.append("# rdns-milter benchmark (scripts/bench)")
     L.append("")
-    L.append("Taken %s on %d CPU(s) (%s), %s GB RAM, Linux %s; load average at start %s."
-             % (m["date"], m["nproc"], m["cpu"], m["mem_gb"], m["kernel"], m["loadavg_start"]))
-    if args.shared:
-        L.append("The machine was shared with other jobs (builds, tests) during the run: "
-                 "absolute figures are low and noisy; the ratios compare runs of the same "
-                 "minutes.")
+    L.append("Taken %s, commit %s, on %d CPU(s) (%s), %s GB RAM, Linux %s."
+             % (m["date"], m["commit"], m["nproc"], m["cpu"], m["mem_gb"], m["kernel"]))
+    L.append("Load average (1/5/15 min) at start %s, at each repetition %s, at end %s."
+             % (m["loadavg_start"], "; ".join(r["loadavg"] for r in reps), m["loadavg_end"]))
     L.append("")
-    L.append("Milter socket: unix (the driver plays the MTA: one write per protocol packet). "
-             "Concurrency %d sessions unless stated. DNS: NSD on loopback serving %d generated "
-             "clients (%s)." % (args.concurrency, args.stories,
-                                ", ".join("%s %d" % kv for kv in mix.items())))
+    L.append("%d interleaved repetitions: in each, the no-op milter, rdns-milter (a fresh "
+             "process at the default config: a cold pass, then warm passes), rdns-milter with "
+             "a large cache, and policyd-weight run one after another, so every ratio "
+             "compares figures of the same minutes; a ratio is the median of the "
+             "per-repetition ratios (min-max in brackets). Milter socket: unix; the driver "
+             "(milterdrive) plays the MTA, one write per protocol packet. DNS: NSD on "
+             "loopback serving %d generated clients (%s). Each pass is every client once."
+             % (len(reps), args.stories, ", ".join("%s %d" % kv for kv in mix.items())))
     L.append("")
-    L.append("| run | sessions | sessions/s | p50 ms | p99 ms | accept / reject / tempfail "
-             "| CPU s | CPU ms/session | peak RSS MB |")
-    L.append("|---|---|---|---|---|---|---|---|---|")
-    for f in runs:
-        L.append(row(f))
+    L.append("| run | reps | sessions/s | p50 ms | p99 ms | CPU ms/session | peak RSS MB "
+             "| cache hits |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    for key, name in row_names(args):
+        figs = [r[key] for r in reps if key in r]
+        if figs:
+            L.append(summary_row(name, figs))
     L.append("")
-    L.append("| measure | target | measured | |")
+    L.append("| measure | target | median (min-max) | |")
     L.append("|---|---|---|---|")
     for name, target, value, ok in ratios:
         L.append("| %s | %s | %s | %s |" % (name, target, value,
                                             "" if ok is None else verdict(ok)))
+    if postfix:
+        L.append("")
+        L.append("Through a real Postfix (smtpd_milters; Postfix's smtp-source sends, "
+                 "smtp-sink receives; tests/bench/postfix_latency.py): wall time per "
+                 "message, the cases interleaved.")
+        for text in postfix:
+            L.append("")
+            L.append(text)
+    if extra_runs:
+        L.append("")
+        L.append("Single runs (not repeated):")
+        L.append("")
+        L.append("| run | sessions | sessions/s | p50 ms | p99 ms | accept / reject / tempfail "
+                 "| CPU s | CPU ms/session | peak RSS MB |")
+        L.append("|---|---|---|---|---|---|---|---|---|")
+        for f in extra_runs:
+            L.append(row(f))
+    if soak_fig:
+        L.append("")
+        L.append("Soak, %g minutes at the default config, %d sessions at a time over %d "
+                 "clients (more answers than the cache holds: it is full and evicting "
+                 "after the first minute; %d sessions, %.0f%% cache hits, %d evictions): "
+                 "environment as the systemd unit (%s); RSS per minute (MB): %s"
+                 % (soak_fig["minutes"], soak_fig["concurrency"], soak_fig["clients"],
+                    soak_fig["sessions"], soak_fig.get("cache_hit_pct", 0),
+                    soak_fig.get("cache_evictions", 0), soak_fig["environment"] or "none",
+                    soak_fig["rss_per_minute"]))
+        if soak_fig.get("malloc_series"):
+            L.append("")
+            L.append("glibc malloc over the soak (mallinfo2, MB in use / free in the heaps, "
+                     "arenas): %s" % soak_fig["malloc_series"])
     if notes:
         L.append("")
         for n in notes:
             L.append("- " + n)
     return "\n".join(L) + "\n"
+
+
+def row_names(args):
+    out = []
+    for c in args.concs:
+        out.append(("noop%d" % c, "ceiling (no-op milter), %d at a time" % c))
+    out.append(("cold", "rdns-milter cold, default config, %d at a time" % args.concurrency))
+    for c in args.concs:
+        out.append(("warm%d" % c, "rdns-milter warm, default config, %d at a time" % c))
+    out.append(("bigcold", "rdns-milter cold, dns.cache_size %d, %d at a time"
+                % (args.big_cache, args.concurrency)))
+    out.append(("bigwarm", "rdns-milter warm, dns.cache_size %d, %d at a time"
+                % (args.big_cache, args.concurrency)))
+    out.append(("policyd", "policyd-weight, %d at a time (%d sessions)"
+                % (args.concurrency, min(args.policyd_sessions, args.stories))))
+    return out
 
 
 # ---- main ----------------------------------------------------------------
@@ -520,25 +643,37 @@ def main():
     ap = argparse.ArgumentParser(prog="run_bench.py")
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--stories", type=int, default=10000)
-    ap.add_argument("--concurrency", type=int, default=20)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--concurrency", type=int, default=8,
+                    help="sessions at a time for cold, policyd-weight and the soak")
+    ap.add_argument("--concs", default="1,8,32",
+                    help="concurrencies of the warm / ceiling comparison")
+    ap.add_argument("--big-cache", type=int, default=100000,
+                    help="dns.cache_size of the labelled large-cache rows")
     ap.add_argument("--policyd-sessions", type=int, default=2000)
     ap.add_argument("--delay-sessions", type=int, default=1000)
     ap.add_argument("--big-sessions", type=int, default=5000)
+    ap.add_argument("--postfix-messages", type=int, default=100)
     ap.add_argument("--baseline-milter", help="an rdns-milter binary without overlapping "
                     "lookups, for the 20 ms comparison while the build has no dns.prefetch")
     ap.add_argument("--baseline-commit", help="build rdns-milter at this git revision (in a "
                     "temporary folder) and use it as --baseline-milter")
     ap.add_argument("--soak", type=float, default=0, help="minutes (0: no soak)")
+    ap.add_argument("--soak-stories", type=int, default=20000,
+                    help="clients of the soak: their ~3 answers each overflow the cache")
     ap.add_argument("--soak-only", action="store_true", help="run the soak alone")
     ap.add_argument("--quick", action="store_true", help="small runs, for development")
     ap.add_argument("--no-policyd", action="store_true")
-    ap.add_argument("--shared", action="store_true", default=True,
-                    help="say the machine was shared (default)")
+    ap.add_argument("--no-postfix", action="store_true")
+    ap.add_argument("--no-extras", action="store_true",
+                    help="skip the single runs (20 ms DNS, 500 concurrent)")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     args = ap.parse_args()
+    args.concs = [int(c) for c in args.concs.split(",")]
     if args.quick:
         args.stories, args.policyd_sessions = 500, 200
         args.delay_sessions, args.big_sessions = 200, 1000
+        args.postfix_messages = 20
     args.drive = os.path.join(args.build, "milterdrive")
     noop = os.path.join(args.build, "noop_milter")
     rdns = os.path.join(args.build, "rdns-milter")
@@ -547,42 +682,47 @@ def main():
             sys.exit("bench: %s missing (build first: scripts/build.sh)" % b)
 
     m = machine()
+    m["commit"] = git_commit()
+    t_start = time.monotonic()
     base_tmp = None
     if args.baseline_commit and not args.baseline_milter:
         base_tmp = tempfile.mkdtemp(prefix="rdns-bench-base.")
         args.baseline_milter = build_baseline(args.baseline_commit, base_tmp)
     tmp = tempfile.mkdtemp(prefix="rdns-bench.")
-    runs, ratios, notes, fig = [], [], [], {}
+    reps, ratios, notes, postfix, extra_runs, soak_fig = [], [], [], [], [], None
     try:
         story_file, zones, mix = stories.generate(args.stories, os.path.join(tmp, "dns"))
         log("%d stories: %s" % (args.stories, mix))
         nsd = BenchNSD(zones).start()
         try:
-            fig = bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes)
-            if "soak" in fig:
-                runs.append(fig["soak"])
-            if not args.no_policyd and not args.soak_only:
-                log("policyd-weight")
-                pw, why = run_policyd(args, tmp, zones, story_file)
-                if pw is None:
-                    notes.append("policyd-weight not measured: " + why)
-                else:
-                    runs.insert(3, pw)
-                    fig["policyd"] = pw
+            if not args.soak_only:
+                reps = core_reps(args, tmp, noop, rdns, nsd, story_file, zones, notes)
+                ratios = targets(args, reps)
+                if not args.no_postfix:
+                    postfix = postfix_rows(args, rdns, noop, notes)
+                if not args.no_extras:
+                    extra_runs = bench_extras(args, tmp, noop, rdns, nsd, story_file, notes)
         finally:
             nsd.stop()
-        ratios = targets(fig)
-        notes += target_notes(fig)
+        if args.soak > 0:
+            soak_fig = soak(args, tmp, rdns)
+            g = soak_fig["rss_growth_mb"]
+            ratios.append(("RSS growth over the soak after minute 1, default config",
+                           "<= 1 MB", "%+.1f MB" % g, g <= 1.0))
+        for r in reps:
+            notes += [n for n in target_notes(r) if n not in notes]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if base_tmp:
             shutil.rmtree(base_tmp, ignore_errors=True)
 
+    m["loadavg_end"] = loadavg()
+    notes.append("the run took %.1f minutes" % ((time.monotonic() - t_start) / 60))
     notes.append("rspamd hfilter is not measured: it runs only inside a full rspamd "
                  "scanner (its own workers, configuration and DNS resolver), which this "
                  "benchmark does not drive per SMTP session; scripts/compare-generic "
                  "compares its hostname rules offline.")
-    text = report(args, m, mix, runs, ratios, notes)
+    text = report(args, m, mix, reps, ratios, postfix, extra_runs, soak_fig, notes)
     print(text)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "latest.md"), "w") as f:
@@ -591,20 +731,24 @@ def main():
         f.write("# scripts/bench %s\n" % " ".join(sys.argv[1:]))
         for k, v in m.items():
             f.write("machine.%s=%s\n" % (k, v))
-        f.write("shared_machine=%s\n" % ("yes" if args.shared else "no"))
-        f.write("stories=%d\nconcurrency=%d\nsocket_type=unix\n" % (args.stories,
-                                                                    args.concurrency))
+        f.write("stories=%d\nconcurrency=%d\nsocket_type=unix\nreps=%d\n"
+                % (args.stories, args.concurrency, len(reps)))
         for kind, n in mix.items():
             f.write("mix.%s=%d\n" % (kind, n))
-        for r in runs:
-            for k in ("sessions", "sessions_per_s", "p50_ms", "p90_ms", "p99_ms", "max_ms",
-                      "accept", "reject", "tempfail", "errors", "headers_changed", "cpu_s",
-                      "cpu_ms_per_session", "hwm_mb", "concurrency", "slow_1s", "udp_drops",
-                      "dns_lookups", "cache_hits", "cache_misses", "cache_evictions",
-                      "cache_hit_pct", "cache_capacity", "late_answers", "dns_answers",
-                      "rss_after_1min_mb", "rss_end_mb", "rss_max_mb", "rss_series"):
-                if k in r:
-                    f.write("%s.%s=%s\n" % (slug(r["name"]), k, r[k]))
+        for i, r in enumerate(reps):
+            f.write("rep%d.loadavg=%s\n" % (i, r["loadavg"]))
+            for key, _ in row_names(args):
+                if key in r:
+                    for k in ("sessions", "sessions_per_s", "p50_ms", "p99_ms", "cpu_ms_per_session",
+                              "hwm_mb", "cache_hit_pct", "cache_capacity", "errors", "slow_1s"):
+                        if k in r[key]:
+                            f.write("rep%d.%s.%s=%s\n" % (i, key, k, r[key][k]))
+        for rr in extra_runs + ([soak_fig] if soak_fig else []):
+            for k in ("sessions", "sessions_per_s", "p50_ms", "p99_ms", "cpu_ms_per_session",
+                      "hwm_mb", "late_answers", "dns_answers", "rss_per_minute",
+                      "malloc_series", "rss_growth_mb"):
+                if k in rr:
+                    f.write("%s.%s=%s\n" % (slug(rr["name"]), k, rr[k]))
         for name, target, value, ok in ratios:
             f.write("target.%s=%s (%s) %s\n" % (slug(name), value, target,
                                                  "" if ok is None else verdict(ok)))
@@ -612,6 +756,107 @@ def main():
             f.write("note=%s\n" % n)
     log("wrote %s/latest.txt and latest.md" % args.out)
     return 0
+
+
+def core_reps(args, tmp, noop, rdns, nsd, story_file, zones, notes):
+    """The interleaved repetitions; one dict of figures per repetition."""
+    sock = os.path.join(tmp, "m.sock")
+    spec = "unix:" + sock
+    conf = os.path.join(tmp, "rdns.yaml")
+    bigconf = os.path.join(tmp, "rdns-big.yaml")
+    rdns_config(conf, sock, nsd.resolver, {})
+    rdns_config(bigconf, sock, nsd.resolver, {"cache_size": args.big_cache})
+    pw = None
+    if not args.no_policyd:
+        pw = Policyd(args, tmp, zones)
+        pw.story_file = story_file
+        why = pw.start()
+        if why:
+            notes.append("policyd-weight not measured: " + why)
+            pw = None
+    reps = []
+    try:
+        for i in range(args.reps):
+            r = {"loadavg": loadavg()}
+            log("repetition %d of %d (load %s)" % (i + 1, args.reps, r["loadavg"]))
+            with Milter([noop, "-s", spec], sock, os.path.join(tmp, "noop.log"),
+                        "noop_milter") as mm:
+                drive(args, spec, story_file, n=200)                 # warm-up
+                for c in args.concs:
+                    c0 = proc_cpu(mm.pid)
+                    r["noop%d" % c] = measured("ceiling %d" % c, mm.pid,
+                                               drive(args, spec, story_file, conc=c), c0)
+            for key, cf in (("", conf), ("big", bigconf)):
+                with Milter(rdns_argv(rdns, cf), sock, os.path.join(tmp, "rdns.log"),
+                            "rdns-milter") as mm:
+                    s0 = milter_stats(rdns, cf)
+                    c0 = proc_cpu(mm.pid)
+                    f = measured(key + "cold", mm.pid, drive(args, spec, story_file), c0)
+                    s1 = milter_stats(rdns, cf)
+                    r[key + "cold"] = with_cache_figures(f, s0, s1)
+                    for c in (args.concs if key == "" else [args.concurrency]):
+                        c0 = proc_cpu(mm.pid)
+                        f = measured(key + "warm", mm.pid,
+                                     drive(args, spec, story_file, conc=c), c0)
+                        s2 = milter_stats(rdns, cf)
+                        r["%swarm%s" % (key, c if key == "" else "")] = \
+                            with_cache_figures(f, s1, s2)
+                        s1 = s2
+            if pw is not None:
+                r["policyd"] = pw.measure(min(args.policyd_sessions, args.stories))
+            reps.append(r)
+    finally:
+        if pw is not None:
+            pw.stop()
+    if reps and "cache_capacity" in reps[0].get("cold", {}):
+        notes.append("default config: dns.cache_size %d; the large-cache rows %d"
+                     % (reps[0]["cold"]["cache_capacity"], args.big_cache))
+    return reps
+
+
+def ratio_line(reps, num, den, name, target, fmt, ok):
+    v = [r[num]["sessions_per_s"] / r[den]["sessions_per_s"] for r in reps
+         if num in r and den in r and r[den]["sessions_per_s"] > 0]
+    if not v:
+        return None
+    return (name, target, spread(v, fmt), ok(med(v)))
+
+
+def targets(args, reps):
+    out = []
+    pct = lambda x: 100 * x
+    for c in args.concs:
+        want = 0.90 if c == 8 else 0.80
+        v = [pct(r["warm%d" % c]["sessions_per_s"] / r["noop%d" % c]["sessions_per_s"])
+             for r in reps if "warm%d" % c in r]
+        if v:
+            out.append(("warm / ceiling sessions/s, default config, %d at a time" % c,
+                        ">= %d%%" % (100 * want), spread(v, "%.0f%%"), med(v) >= 100 * want))
+    v = [pct(r["bigwarm"]["sessions_per_s"] / r["noop%d" % args.concurrency]["sessions_per_s"])
+         for r in reps if "bigwarm" in r and "noop%d" % args.concurrency in r]
+    if v:
+        out.append(("warm / ceiling, dns.cache_size %d (labelled), %d at a time"
+                    % (args.big_cache, args.concurrency), "-", spread(v, "%.0f%%"), None))
+    line = ratio_line(reps, "cold", "policyd", "cold / policyd-weight sessions/s", ">= 10x",
+                      "%.1fx", lambda x: x >= 10)
+    if line:
+        out.append(line)
+    return out
+
+
+def postfix_rows(args, rdns, noop, notes):
+    import postfix_latency
+    out = []
+    for conc, n in ((1, args.postfix_messages), (20, 2 * args.postfix_messages)):
+        log("Postfix: %d messages, %d at a time" % (n, conc))
+        try:
+            s = postfix_latency.run(rdns, noop, messages=n, concurrency=conc,
+                                    reps=args.reps)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+            notes.append("Postfix rows (%d at a time) not measured: %s" % (conc, str(e)[:300]))
+            continue
+        out.append(postfix_latency.table(s, n, conc, args.reps))
+    return out
 
 
 def build_baseline(rev, where):
@@ -629,61 +874,14 @@ def build_baseline(rev, where):
     return os.path.join(b, "rdns-milter")
 
 
-def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
-    fig = {}
+def bench_extras(args, tmp, noop, rdns, nsd, story_file, notes):
+    """Single runs: 20 ms DNS (overlap) and 500 concurrent sessions."""
+    fig, runs = {}, []
     sock = os.path.join(tmp, "m.sock")
     spec = "unix:" + sock
     extra = {}
-    if config_accepts(rdns, tmp, nsd.resolver, {"cache_size": 10000}):
-        # room for every answer of every client (up to ~7 names and types
-        # each), so the second pass is all cache hits
-        extra["cache_size"] = max(20000, 10 * args.stories)
-        notes.append("rdns-milter ran with dns.cache_size %d (room for every answer of "
-                     "the run)" % extra["cache_size"])
-    else:
-        notes.append("this build has no dns.cache_size: 'warm' is a second pass without "
-                     "a DNS cache of the milter's own")
     has_prefetch = config_accepts(rdns, tmp, nsd.resolver, {"prefetch": True})
     conf = os.path.join(tmp, "rdns.yaml")
-
-    if args.soak_only:
-        return soak_run(args, tmp, rdns, nsd, conf, sock, spec, story_file, extra)
-
-    log("ceiling: noop_milter")
-    with Milter([noop, "-s", spec], sock, os.path.join(tmp, "noop.log"), "noop_milter") as mm:
-        drive(args, spec, story_file, n=200)                 # warm-up
-        c0 = proc_cpu(mm.pid)
-        fig["noop"] = measured("ceiling (no-op milter)", mm.pid,
-                               drive(args, spec, story_file), c0)
-    runs.append(fig["noop"])
-
-    rdns_config(conf, sock, nsd.resolver, extra)
-    log("rdns-milter cold and warm")
-    with Milter(rdns_argv(rdns, conf), sock, os.path.join(tmp, "rdns.log"),
-                "rdns-milter") as mm:
-        s0 = milter_stats(rdns, conf)
-        c0 = proc_cpu(mm.pid)
-        fig["cold"] = measured("rdns-milter cold", mm.pid, drive(args, spec, story_file), c0)
-        s1 = milter_stats(rdns, conf)
-        c0 = proc_cpu(mm.pid)
-        fig["warm"] = measured("rdns-milter warm", mm.pid, drive(args, spec, story_file), c0)
-        s2 = milter_stats(rdns, conf)
-        with_cache_figures(fig["cold"], s0, s1)
-        with_cache_figures(fig["warm"], s1, s2)
-        for k in ("cold", "warm"):
-            f = fig[k]
-            if "cache_hits" in f:
-                notes.append("%s: %d DNS lookups, %d answered from the cache (%.0f%%), %d "
-                             "evictions; cache capacity %d entries" % (
-                                 f["name"], f["cache_hits"] + f["cache_misses"],
-                                 f["cache_hits"], f["cache_hit_pct"], f["cache_evictions"],
-                                 f["cache_capacity"]))
-        if extra.get("cache_size") and s2.get("cache_capacity") \
-                and int(s2["cache_capacity"]) != extra["cache_size"]:
-            notes.append("rdns-milter was given dns.cache_size %d but reports a capacity of "
-                         "%d: the key does not reach the cache in this build"
-                         % (extra["cache_size"], int(s2["cache_capacity"])))
-    runs += [fig["cold"], fig["warm"]]
 
     # 20 ms DNS: every run a fresh process (same cache state), the same
     # first clients; the baseline is the same run with no delay. After the
@@ -763,27 +961,57 @@ def bench_milters(args, tmp, noop, rdns, nsd, story_file, runs, notes):
         fig["big_" + what] = f
         runs.append(f)
 
-    if args.soak > 0:
-        fig.update(soak_run(args, tmp, rdns, nsd, conf, sock, spec, story_file, extra))
-    return fig
+    for line in extra_targets(fig):
+        notes.append(line)
+    return runs
 
 
-def soak_run(args, tmp, rdns, nsd, conf, sock, spec, story_file, extra):
-    # a cache smaller than the working set, so lookups keep going to
-    # DNS: a leak on any path (miss, eviction, refusal) shows
-    soak_extra = dict(extra)
-    if "cache_size" in soak_extra:
-        soak_extra["cache_size"] = max(1000, args.stories)
-    rdns_config(conf, sock, nsd.resolver, soak_extra)
-    return {"soak": soak(args, tmp, rdns, conf, sock, spec, story_file)}
+def unit_environment():
+    """The Environment= settings of the shipped systemd unit: the soak runs
+    the daemon as the unit does (GLIBC_TUNABLES, see the unit's notes)."""
+    env = {}
+    for line in open(os.path.join(ROOT, "etc", "rdns-milter.service")):
+        if line.startswith("Environment="):
+            k, _, v = line.strip()[len("Environment="):].partition("=")
+            env[k] = v
+    return env
 
 
-def soak(args, tmp, rdns, conf, sock, spec, story_file):
+def soak(args, tmp, rdns):
+    """The default config, args.concurrency sessions at a time, flat out,
+    over args.soak_stories clients: more answers than the default cache
+    holds, so it is full within the first minute and evicts from then on.
+    RSS each minute, and glibc's malloc figures (mallocwatch) when built."""
     secs = args.soak * 60
-    log("soak: %g minutes" % args.soak)
+    log("soak: %g minutes, %d clients" % (args.soak, args.soak_stories))
+    story_file, zones, _ = stories.generate(args.soak_stories, os.path.join(tmp, "soakdns"))
+    nsd = BenchNSD(zones).start()
+    try:
+        return soak_with(args, tmp, rdns, nsd, story_file, secs)
+    finally:
+        nsd.stop()
+
+
+def soak_with(args, tmp, rdns, nsd, story_file, secs):
+    sock = os.path.join(tmp, "soak.sock")
+    spec = "unix:" + sock
+    conf = os.path.join(tmp, "soak.yaml")
+    rdns_config(conf, sock, nsd.resolver, {})
     samples = []
-    with Milter(rdns_argv(rdns, conf), sock, os.path.join(tmp, "soak.log"),
-                "rdns-milter") as mm:
+    watch = os.path.join(args.build, "libmallocwatch.so")
+    wfile = os.path.join(tmp, "mallocwatch.txt")
+    env_saved = dict(os.environ)
+    os.environ.update(unit_environment())
+    if os.path.exists(watch):
+        os.environ.update({"LD_PRELOAD": watch, "MALLOCWATCH": wfile,
+                           "MALLOCWATCH_SECS": "60"})
+    try:
+        mm = Milter(rdns_argv(rdns, conf), sock, os.path.join(tmp, "soak.log"),
+                    "rdns-milter").__enter__()
+    finally:
+        os.environ.clear()
+        os.environ.update(env_saved)
+    try:
         stop = threading.Event()
         t0 = time.monotonic()
 
@@ -794,32 +1022,42 @@ def soak(args, tmp, rdns, conf, sock, spec, story_file):
         th = threading.Thread(target=sample, daemon=True)
         th.start()
         try:
-            f = drive(args, spec, story_file, seconds=secs, conc=min(args.concurrency, 10))
+            f = drive(args, spec, story_file, seconds=secs, conc=args.concurrency)
         finally:
             stop.set()
             th.join()
         samples.append((time.monotonic() - t0, proc_status(mm.pid, "VmRSS")))
         st = milter_stats(rdns, conf)
+    finally:
+        mm.__exit__()
     with_cache_figures(f, {}, st)
+    per_min = []
+    for minute in range(0, int(args.soak) + 1):
+        near = min(samples, key=lambda s: abs(s[0] - 60 * minute))
+        per_min.append("%d:%.1f" % (minute, near[1]))
     after1 = [r for t, r in samples if t >= 60] or [r for _, r in samples]
-    f["rss_after_1min_mb"] = after1[0]
-    f["rss_end_mb"] = samples[-1][1]
-    f["rss_max_mb"] = max(r for _, r in samples)
-    f["samples"] = len(samples)
-    f["rss_series"] = " ".join("%.0fs:%.1f" % (t, m) for t, m in samples[::6] + samples[-1:])
+    f["rss_per_minute"] = " ".join(per_min)
+    f["rss_growth_mb"] = samples[-1][1] - after1[0]
     f["minutes"] = args.soak
+    f["concurrency"] = args.concurrency
     f["name"] = "rdns-milter soak, %g min" % args.soak
+    f["clients"] = args.soak_stories
+    f["environment"] = " ".join("%s=%s" % kv for kv in unit_environment().items())
+    try:
+        rows = []
+        for line in open(wfile):
+            kv = dict(x.split("=") for x in line.split())
+            rows.append("%dm:%.1f/%.1f/%s" % (int(kv["t"]) // 60, int(kv["inuse"]) / 2**20,
+                                              int(kv["free"]) / 2**20, kv["arenas"]))
+        f["malloc_series"] = " ".join(rows)
+    except OSError:
+        pass
     return f
 
 
-def targets(fig):
+def extra_targets(fig):
+    """Lines about the single runs (single figures, not ratios of repetitions)."""
     out = []
-    if "noop" in fig and "warm" in fig:
-        r = fig["warm"]["sessions_per_s"] / fig["noop"]["sessions_per_s"]
-        out.append(("warm / ceiling sessions/s", ">= 80%", "%.0f%%" % (100 * r), r >= 0.80))
-    if "cold" in fig and "policyd" in fig:
-        r = fig["cold"]["sessions_per_s"] / fig["policyd"]["sessions_per_s"]
-        out.append(("cold / policyd-weight sessions/s", ">= 5x", "%.1fx" % r, r >= 5))
     if "delay0prefetch_on" in fig:
         on = fig["delay20prefetch_on"]["p50_ms"] - fig["delay0prefetch_on"]["p50_ms"]
         off = fig["delay20prefetch_off"]["p50_ms"] - fig["delay0prefetch_off"]["p50_ms"]
@@ -854,14 +1092,8 @@ def targets(fig):
     if "big_rdns-milter" in fig:
         h = fig["big_rdns-milter"]["hwm_mb"]
         out.append(("peak RSS, 500 concurrent sessions", "<= 64 MB", "%.1f MB" % h, h <= 64))
-    if "soak" in fig:
-        s = fig["soak"]
-        g = s["rss_end_mb"] - s["rss_after_1min_mb"]
-        out.append(("RSS growth over %g min soak (after minute 1)" % s["minutes"], "none",
-                    "%+.1f MB (%.1f -> %.1f, max %.1f; %d sessions, %.0f%% cache hits)"
-                    % (g, s["rss_after_1min_mb"], s["rss_end_mb"], s["rss_max_mb"],
-                       s["sessions"], s.get("cache_hit_pct", 0)), g <= 1.0))
-    return out
+    return ["%s: %s%s" % (name, value, "" if ok is None else " (%s %s)" % (target, verdict(ok)))
+            for name, target, value, ok in out]
 
 
 def target_notes(fig):
@@ -879,9 +1111,8 @@ def target_notes(fig):
             notes.append("%s: %d sessions failed (see the driver's messages)"
                          % (f["name"], f["errors"]))
     if "policyd" in fig:
-        notes.append("policyd-weight's CPU and peak RSS are summed over its %d processes "
-                     "(master, cache, children; shared pages counted in each)"
-                     % fig["policyd"].get("processes", 0))
+        notes.append("policyd-weight's CPU and peak RSS are summed over all its processes "
+                     "(master, cache, children; shared pages counted in each)")
         notes.append("policyd-weight gets client_name and reverse_client_name from the "
                      "stories, as Postfix would hand them over after its own PTR and "
                      "FCrDNS lookups: rdns-milter does those lookups itself, so the "

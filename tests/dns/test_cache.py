@@ -137,7 +137,7 @@ class CacheTest(unittest.TestCase):
         self.assertEqual(self.asked("long.cache.test"), 2)
         s = p.stats()
         self.assertEqual((s["hits"], s["misses"], s["inserts"]), (2, 2, 2))
-        self.assertEqual(s["capacity"], 20000)
+        self.assertEqual(s["capacity"], 50000)
 
     def test_ttl_counts_down(self):
         p = self.probe()
@@ -272,6 +272,38 @@ class CacheTest(unittest.TestCase):
         p.lookup("here.soattl.test")                # the newest stayed
         self.assertEqual(self.asked("here.soattl.test"), 1)
 
+    # -- concurrent misses
+
+    def run_threads(self, resolver, name, n, *opts):
+        cmd = [PROBE, "--resolver", resolver, "--timeout", "2000", "--retries", "0",
+               "--threads", str(n)] + [str(o) for o in opts] + ["lookup", name, "A"]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def test_concurrent_misses_ask_once(self):
+        # 16 threads miss the same question while its answer takes 300 ms:
+        # one query goes out, and all 16 get the answer.
+        slow = dnsfixture.FaultDNS("delay", upstream=self.nsd.resolver, delay_ms=300).start()
+        self.addCleanup(slow.stop)
+        a = self.run_threads(slow.resolver, "long.cache.test", 16)
+        self.assertEqual((a["status"], a["addrs"], a["agree"]), ("ok", ["192.0.2.1"], 16))
+        self.assertEqual(slow.count(qname="long.cache.test"), 1)
+        self.assertLess(a["elapsed_ms"], 1500)
+
+    def test_concurrent_failures_are_shared_not_kept(self):
+        # A timeout is shared by the threads waiting for the same question
+        # (one query, not 16), and still not kept: the next lookup asks.
+        silent = dnsfixture.FaultDNS("silent").start()
+        self.addCleanup(silent.stop)
+        a = self.run_threads(silent.resolver, "long.cache.test", 16, "--timeout", 400)
+        self.assertEqual((a["status"], a["agree"]), ("tempfail", 16))
+        self.assertEqual(silent.count(qname="long.cache.test"), 1)
+        p = Probe(silent.resolver)
+        self.addCleanup(p.close)
+        self.assertEqual(p.lookup("long.cache.test")["status"], "tempfail")
+        self.assertEqual(silent.count(qname="long.cache.test"), 2)
+        self.assertEqual(p.stats()["inserts"], 0)
 
 def main():
     global PROBE

@@ -1,6 +1,7 @@
 /*
  * test_cache - lib/cache: what is kept and for how long (a fake clock, no
- * sleeping), LRU eviction at the bound, negative TTLs, TEMPFAIL never
+ * sleeping), eviction at the bound and its scan resistance, negative
+ * TTLs, TEMPFAIL never
  * kept, copies owned by the caller, counters, and 8 threads x 100k
  * operations on one cache (run under ASan/TSan to find races).
  */
@@ -10,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "cache.h"
+#include "clock.h"
 #include "check.h"
 #include "mem.h"
 #include "silentdns.h"
@@ -271,8 +274,9 @@ static bool present(rdns_cache *c, const char *name)
     return g != NULL;
 }
 
-/* One shard of 3: the least recently used goes first; a get counts as use. */
-static void test_lru(void)
+/* One shard of 3: an entry never asked again goes first; a get counts as
+ * use (here as under LRU). */
+static void test_evict_unused_first(void)
 {
     rdns_cache *c = make(3, 1, 0, 3600);
     rdns_dns_cache_stats s;
@@ -301,6 +305,92 @@ static void test_lru(void)
     put_a(c, "e.example", "192.0.2.5");
     s = stats(c);
     CHECK(s.evictions == 1 && s.expired == 1 && s.entries == 3);
+    rdns_cache_free(c);
+}
+
+/* A working set asked again and again survives a one-time scan of twice
+ * the cache's size: under LRU the scan flushes all of it. */
+static void test_scan_resistant(void)
+{
+    rdns_cache *c = make(1000, 1, 0, 3600);
+    rdns_dns_cache_stats s;
+    char name[64];
+    int kept = 0;
+
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 300; i++) {
+            snprintf(name, sizeof(name), "busy%d.example", i);
+            if (!present(c, name))
+                put_a(c, name, "192.0.2.1");
+        }
+    }
+    for (int i = 0; i < 2000; i++) {
+        snprintf(name, sizeof(name), "once%d.example", i);
+        put_a(c, name, "192.0.2.2");
+    }
+    for (int i = 0; i < 300; i++) {
+        snprintf(name, sizeof(name), "busy%d.example", i);
+        kept += present(c, name);
+    }
+    CHECK(kept == 300);
+    s = stats(c);
+    CHECK(s.entries == 1000 && s.evictions == 2300 - 1000);
+    /* the bound still holds, and the newest one-time answers are there */
+    CHECK(present(c, "once1999.example"));
+    CHECK(!present(c, "once0.example"));
+    rdns_cache_free(c);
+}
+
+/* The same at the daemon's shape: many shards, a 20,000-entry cache, a
+ * working set of 5,000 names, a scan of 40,000 (the benchmark's pass over
+ * 10,000 clients): nearly all the working set stays (a shard's share of
+ * the working set varies with the hash). */
+static void test_scan_resistant_sharded(void)
+{
+    rdns_cache *c = make(20000, 0, 0, 3600);
+    char name[64];
+    int kept = 0;
+
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 5000; i++) {
+            snprintf(name, sizeof(name), "busy%d.example", i);
+            if (!present(c, name))
+                put_a(c, name, "192.0.2.1");
+        }
+    }
+    for (int i = 0; i < 40000; i++) {
+        snprintf(name, sizeof(name), "once%d.example", i);
+        put_a(c, name, "192.0.2.2");
+    }
+    for (int i = 0; i < 5000; i++) {
+        snprintf(name, sizeof(name), "busy%d.example", i);
+        kept += present(c, name);
+    }
+    printf("scan: %d of 5000 busy names kept after 40000 one-time names\n", kept);
+    CHECK(kept >= 4950);
+    CHECK(stats(c).entries <= 20000);
+    rdns_cache_free(c);
+}
+
+/* An answer dropped from the small queue unasked and stored again soon
+ * after (it is in ghost) goes to main: the next scan leaves it. */
+static void test_ghost_readmits(void)
+{
+    rdns_cache *c = make(100, 1, 0, 3600);
+    char name[64];
+
+    put_a(c, "again.example", "192.0.2.3");
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof(name), "scan1-%d.example", i);
+        put_a(c, name, "192.0.2.2");
+    }
+    CHECK(!present(c, "again.example"));      /* dropped unasked */
+    put_a(c, "again.example", "192.0.2.3");    /* asked again: ghost hit */
+    for (int i = 0; i < 200; i++) {
+        snprintf(name, sizeof(name), "scan2-%d.example", i);
+        put_a(c, name, "192.0.2.2");
+    }
+    CHECK(present(c, "again.example"));
     rdns_cache_free(c);
 }
 
@@ -344,6 +434,106 @@ static void test_byte_budget(void)
     CHECK(rdns_cache_get(c, "big.example", RDNS_DNS_PTR) == NULL);
     CHECK(stats(c).uncacheable == 1);
     rdns_dns_answer_free(a);
+    rdns_cache_free(c);
+}
+
+/* ---- merged misses (rdns_cache_fetch) -------------------------------- */
+
+typedef struct slow_fill {
+    atomic_int calls;
+    int sleep_ms;
+    rdns_dns_status status;
+} slow_fill;
+
+static rdns_dns_answer *slow_fill_run(void *arg)
+{
+    slow_fill *f = arg;
+    struct timespec ts = { f->sleep_ms / 1000, (long)(f->sleep_ms % 1000) * 1000000L };
+    atomic_fetch_add(&f->calls, 1);
+    nanosleep(&ts, NULL);
+    if (f->status != RDNS_DNS_OK)
+        return answer(f->status, 0);
+    return answer_a("192.0.2.7", 600);
+}
+
+typedef struct fetcher {
+    rdns_cache *c;
+    slow_fill *fill;
+    int64_t deadline_in;            /* ms from start; 0: none */
+    rdns_dns_answer *got;
+    int64_t took;
+} fetcher;
+
+static void *fetcher_run(void *arg)
+{
+    fetcher *f = arg;
+    int64_t t0 = rdns_clock_ms();
+
+    f->got = rdns_cache_fetch(f->c, "slow.example", RDNS_DNS_A,
+                              f->deadline_in > 0 ? t0 + f->deadline_in : 0, slow_fill_run,
+                              f->fill);
+    f->took = rdns_clock_ms() - t0;
+    return NULL;
+}
+
+static void fetch_all(fetcher *f, int n)
+{
+    pthread_t t[8];
+    struct timespec gap = { 0, 20 * 1000000L };
+
+    for (int i = 0; i < n; i++) {
+        CHECK(pthread_create(&t[i], NULL, fetcher_run, &f[i]) == 0);
+        if (i == 0)
+            nanosleep(&gap, NULL);  /* the first one asks; the others find it asking */
+    }
+    for (int i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
+}
+
+/* Threads missing the same question share one fill; a waiter whose own
+ * deadline comes first gets a TEMPFAIL at its deadline, not the asker's. */
+static void test_fetch_merges(void)
+{
+    rdns_cache_options o = {.max_entries = 100};
+    rdns_cache *c = rdns_cache_create(&o);
+    slow_fill fill = {.sleep_ms = 400, .status = RDNS_DNS_OK};
+    fetcher f[4] = {{c, &fill, 0, NULL, 0}, {c, &fill, 0, NULL, 0},
+                    {c, &fill, 5000, NULL, 0}, {c, &fill, 100, NULL, 0}};
+
+    atomic_init(&fill.calls, 0);
+    fetch_all(f, 4);
+    CHECK(atomic_load(&fill.calls) == 1);
+    for (int i = 0; i < 3; i++)
+        CHECK(has_addr(f[i].got, "192.0.2.7"));
+    CHECK(f[3].got != NULL && f[3].got->status == RDNS_DNS_TEMPFAIL);
+    CHECK(f[3].took < 350);
+    for (int i = 0; i < 4; i++)
+        rdns_dns_answer_free(f[i].got);
+    /* now cached: no fill at all */
+    f[0].got = rdns_cache_fetch(c, "slow.example", RDNS_DNS_A, 0, slow_fill_run, &fill);
+    CHECK(has_addr(f[0].got, "192.0.2.7") && atomic_load(&fill.calls) == 1);
+    rdns_dns_answer_free(f[0].got);
+    rdns_cache_free(c);
+}
+
+/* A TEMPFAIL is shared with waiters that had no more time than the asker,
+ * is never cached, and a waiter with more time asks for itself. */
+static void test_fetch_tempfail(void)
+{
+    rdns_cache_options o = {.max_entries = 100};
+    rdns_cache *c = rdns_cache_create(&o);
+    slow_fill fill = {.sleep_ms = 300, .status = RDNS_DNS_TEMPFAIL};
+    fetcher f[3] = {{c, &fill, 2000, NULL, 0}, {c, &fill, 1500, NULL, 0},
+                    {c, &fill, 0, NULL, 0}};
+
+    atomic_init(&fill.calls, 0);
+    fetch_all(f, 3);
+    for (int i = 0; i < 3; i++) {
+        CHECK(f[i].got != NULL && f[i].got->status == RDNS_DNS_TEMPFAIL);
+        rdns_dns_answer_free(f[i].got);
+    }
+    CHECK(atomic_load(&fill.calls) == 2);      /* the asker, and the one without limit */
+    CHECK(stats(c).inserts == 0 && stats(c).entries == 0);
     rdns_cache_free(c);
 }
 
@@ -487,9 +677,14 @@ int main(void)
     test_expiry();
     test_ttl_bounds();
     test_negative_and_tempfail();
-    test_lru();
+    test_evict_unused_first();
+    test_scan_resistant();
+    test_scan_resistant_sharded();
+    test_ghost_readmits();
     test_bound_sharded();
     test_byte_budget();
+    test_fetch_merges();
+    test_fetch_tempfail();
     test_hammer();
     test_dns_tempfail_not_cached();
     test_dns_options();
