@@ -225,6 +225,14 @@ static void main_make_rundir(const char *file, uid_t uid, gid_t gid)
     if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
         return;
     *slash = '\0';
+    /* Parents too (root's, 0755): /var/spool/postfix does not exist until
+     * Postfix is installed, and the default socket must still work. */
+    for (char *p = strchr(dir + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+        *p = '\0';
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+            rdns_log_warn("mkdir %s: %s", dir, strerror(errno));
+        *p = '/';
+    }
     if (mkdir(dir, 0755) == 0) {
         if (uid != (uid_t)-1 && chown(dir, uid, gid) != 0)
             rdns_log_warn("chown %s: %s", dir, strerror(errno));

@@ -122,7 +122,7 @@ bool rdns_sockfile_dir_made(const char *path)
 
 bool rdns_sockfile_check(const char *path, char *err, size_t errlen)
 {
-    char dir[sizeof(((rdns_sockfile *)0)->path)], parent[sizeof(dir)];
+    char dir[sizeof(((rdns_sockfile *)0)->path)];
     struct stat st;
 
     if (strlen(path) >= sizeof(dir)) {
@@ -132,9 +132,9 @@ bool rdns_sockfile_check(const char *path, char *err, size_t errlen)
     }
     sockfile_dir(path, dir, sizeof(dir));
     if (stat(dir, &st) != 0) {
-        /* The daemon makes a missing directory there itself. */
-        sockfile_dir(dir, parent, sizeof(parent));
-        if (rdns_sockfile_dir_made(path) && errno == ENOENT && stat(parent, &st) == 0 && S_ISDIR(st.st_mode))
+        /* The daemon makes a missing directory there itself, parents
+         * included. */
+        if (rdns_sockfile_dir_made(path) && errno == ENOENT)
             return true;
         snprintf(err, errlen, "socket %s: directory %s: %s%s", path, dir, strerror(errno),
                  errno == ENOENT ? " (create it, or choose another socket path)" : "");
