@@ -17,7 +17,9 @@
  *      order and encoding (dotted, dashed, zero-padded, run together, hex,
  *      one decimal integer, permuted) is strong evidence; three octets
  *      nearly so; the last two octets only count together with other
- *      evidence, a little more when they end the first label; the host
+ *      evidence, a little more when they end the first label, and fully
+ *      when they are all the first label holds but one word of letters
+ *      ("85-100.", "diup-199-27.", "31.158.access.", "n53-h187."); the host
  *      octet alone at the edge of the first label only adds. For IPv6,
  *      four or more 16-bit groups or the nibbles of the address.
  *   4. ISP tokens (dsl, dyn, pool, cable, ...) weighed by where they stand:
@@ -26,7 +28,10 @@
  *      an address even when the client address is not known; so do the
  *      marks of a line or customer id: a MAC-derived hex run, seven or
  *      more letter/digit runs, a long number wrapped in letters, a letter
- *      and a number, mostly digits, every host label numbered. The
+ *      and a number, mostly digits, nothing but digits, every host
+ *      label numbered. Hosters' words for a rented machine ("vps",
+ *      "dedicated") count as whole words only, and placeholders
+ *      ("unassigned") decide alone. The
  *      registered domain comes from the ICANN section of the Public
  *      Suffix List (regdom.h).
  *   5. Server tokens (mail, mx, smtp, relay, out ...) in the host part
@@ -87,6 +92,8 @@
 #define PTS_IP_NET 6                /* first three octets (the /24) */
 #define PTS_IP_TWO 4                /* last two octets */
 #define PTS_IP_TWO_END 5            /* ... ending the first label ("cm-vina5-168-207") */
+#define PTS_IP_TWO_BARE 8           /* ... as all there is to the first label but one
+                                     * word ("85-100.", "diup-199-27.", "31.158.access.") */
 #define PTS_IP_HOST 3               /* host octet alone, first or last number of the first label */
 #define PTS_IP6_HALF 12             /* four or more IPv6 groups */
 #define PTS_SHAPE_QUAD 8            /* first label holds four octet-like numbers */
@@ -101,6 +108,7 @@
 #define PTS_SHAPE_LETTER_ID 4       /* the first label is one letter and 5+ digits: "a96134" */
 #define PTS_SHAPE_MOSTLY_DIGITS 2   /* two thirds of the first label are digits, 8 or more */
 #define PTS_SHAPE_ALL_NUMBERED 2    /* two or more host labels, each with digits: "cm89.omega139" */
+#define PTS_SHAPE_ALL_DIGITS 2      /* the first label is a number and nothing else: "143005." */
 #define PTS_SERVER_FIRST (-12)      /* server token in the first label */
 #define PTS_SERVER_HOST (-6)        /* ... elsewhere in the host part */
 
@@ -183,8 +191,9 @@ static const generic_token generic_isp_tokens[] = {
     {"bb", 2, TOK_EXACT, 4}, {"adsl", 4, TOK_SUBSTR, 6}, {"vdsl", 4, TOK_SUBSTR, 6},
     {"xdsl", 4, TOK_SUBSTR, 6}, {"fiber", 5, TOK_PREFIX, 4}, {"fibre", 5, TOK_PREFIX, 4},
     {"hfc", 3, TOK_EXACT, 4}, {"bras", 4, TOK_PREFIX, 3}, {"nas", 3, TOK_EXACT, 3},
-    {"rev", 3, TOK_EXACT, 3}, {"reverse", 7, TOK_EXACT, 3}, {"unassigned", 10, TOK_EXACT, 4},
-    {"unused", 6, TOK_EXACT, 4}, {"in", 2, TOK_EXACT, 0}, {"addr", 4, TOK_EXACT, 3},
+    {"rev", 3, TOK_EXACT, 3}, {"reverse", 7, TOK_EXACT, 3},
+    /* placeholders an address owner puts on space nobody named */
+    {"unassigned", 10, TOK_EXACT, 8}, {"unused", 6, TOK_EXACT, 8}, {"in", 2, TOK_EXACT, 0}, {"addr", 4, TOK_EXACT, 3},
     {"access", 6, TOK_EXACT, 3}, {"red", 3, TOK_EXACT, 3}, {"pc", 2, TOK_EXACT, 2},
     {"adsl", 4, TOK_SUBSTR, 6}, {"triband", 7, TOK_PREFIX, 6}, {"cbl", 3, TOK_EXACT, 4},
     {"business", 8, TOK_EXACT, 2}, {"biz", 3, TOK_EXACT, 2},
@@ -192,6 +201,8 @@ static const generic_token generic_isp_tokens[] = {
      * that no server name there uses */
     {"leased", 6, TOK_PREFIX, 4}, {"ipngn", 5, TOK_SUBSTR, 6}, {"upc", 3, TOK_EXACT, 4},
     {"lns", 3, TOK_EXACT, 4},
+    /* abbreviations of access words, and tunnels of end users */
+    {"sta", 3, TOK_EXACT, 4}, {"vpn", 3, TOK_EXACT, 4},
 };
 
 /* Word tokens with digits ("3g"), matched against whole words only. */
@@ -199,6 +210,10 @@ static const generic_token generic_isp_words[] = {
     {"3g", 2, TOK_EXACT, 4}, {"4g", 2, TOK_EXACT, 4}, {"5g", 2, TOK_EXACT, 4},
     {"v4", 2, TOK_EXACT, 2}, {"v6", 2, TOK_EXACT, 2}, {"ipv4", 4, TOK_EXACT, 3},
     {"ipv6", 4, TOK_EXACT, 3},
+    /* a hoster's words for a rented machine, as whole words only: its
+     * own relays are "vps123456" or "dd12345" */
+    {"vps", 3, TOK_EXACT, 6}, {"vds", 3, TOK_EXACT, 6}, {"dedicated", 9, TOK_EXACT, 6},
+    {"dedi", 4, TOK_EXACT, 6},
 };
 
 /* Tokens of a mail server's own name. */
@@ -571,6 +586,63 @@ static void generic_ip4_split(const generic_name *n, const unsigned char *b, siz
     }
 }
 
+/* The pair at numbers i, i+1 is all the first label holds but one word
+ * of letters before it ("85-100", "diup-199-27"), or the first two
+ * labels are the pair and nothing else ("31.158.access"): a name built
+ * around the host's octets. A mail host numbered from its address keeps
+ * a letter-digit word ("a11-64.smtp-out", "m228-12") or a server word. */
+static bool generic_ip4_two_bare(const generic_name *n, size_t i)
+{
+    const generic_num *a = &n->num[i], *b = &n->num[i + 1];
+    size_t lo = n->lab[0].off, hi = lo + n->lab[0].len;
+
+    if (n->host_labels == 0 || a->label != 0)
+        return false;
+    if (b->label == 1)              /* whole labels, inside the host part */
+        return n->host_labels >= 2 && a->off == lo && a->len == n->lab[0].len &&
+               b->off == n->lab[1].off && b->len == n->lab[1].len;
+    if (b->off + b->len != hi)
+        return false;
+    if (a->off == lo)
+        return true;
+    if (a->off - lo < 3 || !generic_is_sep(n->s[a->off - 1]))
+        return false;               /* a word of two letters at least, and a separator */
+    for (size_t k = lo; k < a->off - 1; k++)
+        if (!generic_is_alpha(n->s[k]))
+            return false;
+    return true;
+}
+
+/* The first label is nothing but the last two octets, each tagged with
+ * one letter ("n53-h187" for 81.22.53.187): the same as a bare pair. */
+static void generic_ip4_tagged(const generic_name *n, const unsigned char *b,
+                               generic_ipev *best)
+{
+    const char *s = n->s + n->lab[0].off;
+    size_t len = n->lab[0].len, i = 0;
+    unsigned long v[2];
+
+    if (n->host_labels == 0)
+        return;
+    for (int k = 0; k < 2; k++) {
+        size_t st;
+
+        if (k == 1 && i < len && generic_is_sep(s[i]))
+            i++;
+        if (i >= len || !generic_is_alpha(s[i]))
+            return;
+        st = ++i;
+        v[k] = 0;
+        while (i < len && generic_is_digit(s[i]) && i - st < 3)
+            v[k] = v[k] * 10 + (unsigned long)(s[i++] - '0');
+        if (i == st || (i < len && generic_is_digit(s[i])))
+            return;
+    }
+    if (i == len && v[0] == b[2] && v[1] == b[3])
+        generic_ipev_take(best, PTS_IP_TWO_BARE, "last two octets of client IP",
+                          n->lab[0].off, len, 0);
+}
+
 /* Octets as separate numbers, in either order. */
 static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
                                generic_ipev *best)
@@ -606,8 +678,10 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
                 bool ends = n->num[i].label == 0 && n->nlab > 1 &&
                             end == n->lab[0].off + n->lab[0].len &&
                             n->num[i].off > 0 && generic_is_sep(n->s[n->num[i].off - 1]);
+                int pts = generic_ip4_two_bare(n, i) ? PTS_IP_TWO_BARE
+                          : ends ? PTS_IP_TWO_END : PTS_IP_TWO;
 
-                generic_ipev_take(best, ends ? PTS_IP_TWO_END : PTS_IP_TWO,
+                generic_ipev_take(best, pts,
                                   "last two octets of client IP",
                                   n->num[i].off, end - n->num[i].off, n->num[i].label);
             }
@@ -794,6 +868,7 @@ static void generic_ip(const generic_name *n, const rdns_addr *ip, generic_ipev 
 {
     if (ip->family == AF_INET) {
         generic_ip4_groups(n, ip->b, best);
+        generic_ip4_tagged(n, ip->b, best);
         generic_ip4_runs(n, ip->b, best);
         generic_ip4_hex(n, ip->b, best);
     } else if (ip->family == AF_INET6) {
@@ -1077,9 +1152,11 @@ static int generic_shape(const generic_name *n, const char **what)
         extra += PTS_SHAPE_ALL_NUMBERED;
     if (digits >= 8 && 3 * digits >= 2 * alnum)
         extra += PTS_SHAPE_MOSTLY_DIGITS;
+    if (digits == len)
+        extra += PTS_SHAPE_ALL_DIGITS;
     if (extra > 0 && pts <= PTS_SHAPE_NUMBERED)
         *what = words >= 4 && numbered >= 3 ? "numbered segments like a line id"
-                                             : "letter and digit runs";
+                : digits == len ? "a number and nothing else" : "letter and digit runs";
     pts += extra;
     return pts > PTS_SHAPE_QUAD ? PTS_SHAPE_QUAD : pts;
 }

@@ -97,7 +97,23 @@ static const tcase cases[] = {
      "client IP's host octet"},
     {"p3012345-ipngn200404osakachuo.osaka.ocn.ne.jp", NULL, true, "ISP token 'ipngn'"},
     {"natpool62.rev.net", "63.148.93.62", true, "'pool' in the first label"},
+    /* issue 13, round 2: the host's last two octets as all the first label
+     * holds, placeholders, hosters' words, numbered labels */
+    {"85-100.example-net.ru", "89.185.85.100", true, "last two octets"},
+    {"diup-199-27.example.net.il", "213.8.199.27", true, "embedded as 199-27"},
+    {"31.158.access.example-isp.ru", "178.46.158.31", true, "embedded as 31.158"},
+    {"n53-h187.gw-net.example.ru", "81.22.53.187", true, "embedded as n53-h187"},
+    {"unassigned.example-transit.com", "104.223.123.98", true, "ISP token 'unassigned'"},
+    {"vps-a34f1667.vps.example-hoster.net", NULL, true, "ISP token 'vps'"},
+    {"441061389-dedicated.example-hoster.com", NULL, true, "ISP token 'dedicated'"},
+    {"56.sta.idc-2.example.lk", "220.247.223.56", true, "ISP token 'sta'"},
+    {"anon-37-180.vpn.example.se", "46.246.37.180", true, "ISP token 'vpn'"},
+    {"143005.ip-example.tech", NULL, true, "a long number"},
     /* ... and the server names they must leave alone */
+    {"a11-64.smtp-out.example-ses.com", "54.240.11.64", false, NULL},
+    {"m228-12.example-esp.net", "159.135.228.12", false, NULL},
+    {"85-100.mail.example.org", "89.185.85.100", false, NULL},
+    {"v85-h100.example.org", "89.185.10.85", false, NULL},
     {"host66.insuranceiq.com", "65.217.159.66", false, NULL},
     {"vps123456.example-hosting.net", NULL, false, NULL},
     {"dd12345.kasserver.com", NULL, false, NULL},
