@@ -29,6 +29,10 @@ DESCRIPTION
     startup-errors      without -f, start-up errors reach stderr and the
                         exit status, also those after the fork
     check-socket        -t checks the socket path
+    default-socket      the default socket on a machine without Postfix
+                        (a private tmpfs over /var/spool): -t accepts it,
+                        and the daemon makes /var/spool/postfix and its
+                        own directory, then listens there
     run-as-user         -u with files in a root-owned directory: said once
                         at start that they will be left behind, no
                         "Permission denied" at stop
@@ -452,6 +456,47 @@ def case_check_socket(args, ns):
         shutil.rmtree(work, ignore_errors=True)
 
 
+DEFAULT_SOCK = "/var/spool/postfix/rdns-milter/rdns-milter.sock"
+
+
+def case_default_socket(args, ns):
+    """Before Postfix is installed /var/spool/postfix does not exist: the
+    default socket must still work (scripts/run on a fresh machine). Runs
+    in a private mount namespace with an empty tmpfs over /var/spool."""
+    work, cfg, conf = setup(ns)
+    script = r"""
+set -u
+mount -t tmpfs none /var/spool || exit 90
+"$1" -t -c "$2" -s "unix:$3" >/dev/null 2>"$4/t.err"; echo "t-rc=$?"
+"$1" -f -c "$2" -s "unix:$3" -u nobody >"$4/log" 2>&1 &
+pid=$!
+i=0
+while [ ! -S "$3" ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+stat -c 'dir %n %U %a' /var/spool/postfix /var/spool/postfix/rdns-milter 2>&1
+stat -c 'sock %n %U %F' "$3" 2>&1
+kill -TERM $pid; wait $pid; echo "stop-rc=$?"
+"""
+    try:
+        r = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script,
+                            "sh", args.milter, conf, DEFAULT_SOCK, work],
+                           capture_output=True, text=True, timeout=60)
+        out = r.stdout
+        if "t-rc=0" not in out:
+            with open(os.path.join(work, "t.err")) as f:
+                raise Fail("-t on the default socket without /var/spool/postfix: %r %r"
+                           % (out, f.read()))
+        want = ["dir /var/spool/postfix root 755", "dir /var/spool/postfix/rdns-milter nobody",
+                "sock %s nobody socket" % DEFAULT_SOCK, "stop-rc=0"]
+        for w in want:
+            if w not in out:
+                with open(os.path.join(work, "log")) as f:
+                    raise Fail("want %r in %r; log:\n%s" % (w, out, f.read()[-2000:]))
+        if os.path.exists(DEFAULT_SOCK) and not stat.S_ISSOCK(os.lstat(DEFAULT_SOCK).st_mode):
+            raise Fail("something not a socket left at %s outside the namespace" % DEFAULT_SOCK)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def case_run_as_user(args, ns):
     """-u nobody, socket and pid file in a root-owned directory: the user
     cannot remove them at stop; said once at start, not as an error then."""
@@ -567,6 +612,7 @@ CASES = {
     "relative-config": case_relative_config,
     "startup-errors": case_startup_errors,
     "check-socket": case_check_socket,
+    "default-socket": case_default_socket,
     "run-as-user": case_run_as_user,
     "fatal-log": case_fatal_log,
     "dns-unwanted": case_dns_unwanted,
