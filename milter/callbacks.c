@@ -474,6 +474,7 @@ static sfsistat cb_too_many(SMFICTX *ctx, cb_conn *c)
     rdns_logkv_add(&l, "result", "451");
     rdns_logkv_add(&l, "reason", "too_many_forged_fields");
     rdns_log_info("%s", rdns_logkv_text(&l));
+    rdns_stats_forged_overflow();
     cb_reset_message(c);
     return SMFIS_TEMPFAIL;
 }

@@ -24,6 +24,8 @@
  *     never_reject              each refusal not given to a never_reject
  *                               recipient;
  *     accept                    each scored message at end of data;
+ *     forged_overflow           each message refused (451) for bringing
+ *                               more forged fields than are deleted;
  *     hit_CHECK                 with each decision above (refusal,
  *                               would-be refusal, rescue, accepted
  *                               message) whose checks include CHECK: the
@@ -76,6 +78,7 @@ enum stats_id {
     STATS_DNS_TEMPERROR,
     STATS_FD_WARNINGS,
     STATS_ACCEPT_FAILURES,
+    STATS_FORGED_OVERFLOW,
     STATS_HIT,                      /* + rdns_check */
     STATS_COUNT = STATS_HIT + RDNS_CHECK_COUNT
 };
@@ -148,6 +151,11 @@ void rdns_stats_fd_warning(void)
 void rdns_stats_accept_failure(void)
 {
     stats_inc(STATS_ACCEPT_FAILURES);
+}
+
+void rdns_stats_forged_overflow(void)
+{
+    stats_inc(STATS_FORGED_OVERFLOW);
 }
 
 static void stats_hits(const rdns_eval *ev)
@@ -303,6 +311,7 @@ static void stats_collect(stats_list *l)
     stats_add(l, G_ACTIONS, "never_reject", stats_get(STATS_NEVER_REJECT));
     stats_add_stages(l, G_ACTIONS, "reject", STATS_REJECT_STAGE);
     stats_add_stages(l, G_ACTIONS, "tempfail", STATS_TEMPFAIL_STAGE);
+    stats_add(l, G_ACTIONS, "forged_overflow", stats_get(STATS_FORGED_OVERFLOW));
 
     stats_add(l, G_MONITOR, "monitor_reject", stats_sum_stages(STATS_MONITOR_REJECT_STAGE));
     stats_add(l, G_MONITOR, "monitor_tempfail", stats_sum_stages(STATS_MONITOR_TEMPFAIL_STAGE));

@@ -48,6 +48,9 @@ void rdns_stats_accepted(const rdns_eval *ev);
  * failed for lack of one. */
 void rdns_stats_fd_warning(void);
 void rdns_stats_accept_failure(void);
+/* A message refused at end of data for bringing more forged X-RDNS-Score
+ * or Authentication-Results fields than the filter deletes. */
+void rdns_stats_forged_overflow(void);
 
 typedef enum rdns_stats_format {
     RDNS_STATS_LOG,             /* a few lines "stats: name=value ...\n",

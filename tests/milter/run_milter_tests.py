@@ -589,7 +589,7 @@ STATS_NAMES = ["uptime", "connections", "active", "trusted", "messages", "authen
                "whitelisted", "accept", "reject", "tempfail", "never_reject",
                "reject_connect", "reject_helo", "reject_mail", "reject_rcpt",
                "tempfail_connect", "tempfail_helo", "tempfail_mail", "tempfail_rcpt",
-               "monitor_reject", "monitor_tempfail", "monitor_reject_connect",
+               "forged_overflow", "monitor_reject", "monitor_tempfail", "monitor_reject_connect",
                "monitor_reject_helo", "monitor_reject_mail", "monitor_reject_rcpt",
                "monitor_tempfail_connect", "monitor_tempfail_helo", "monitor_tempfail_mail",
                "monitor_tempfail_rcpt",
@@ -723,7 +723,8 @@ def stats_session(args, ns):
                         r"trusted=1 messages=6 authenticated=1 whitelisted=1$")
             wait_log(m, r"stats: accept=4 reject=1 tempfail=1 never_reject=1 "
                         r"reject_connect=0 reject_helo=0 reject_mail=0 reject_rcpt=1 "
-                        r"tempfail_connect=0 tempfail_helo=0 tempfail_mail=0 tempfail_rcpt=1$")
+                        r"tempfail_connect=0 tempfail_helo=0 tempfail_mail=0 tempfail_rcpt=1 "
+                        r"forged_overflow=0$")
             wait_log(m, r"stats: iprev_pass=1 iprev_fail=0 iprev_permerror=2 "
                         r"iprev_temperror=1 iprev_none=2$")
             wait_log(m, r"stats: hit_ptr_none=3 hit_fcrdns_fail=0 hit_ptr_generic=0 "
@@ -857,6 +858,23 @@ def proc_ids(pid):
     return ids["Uid"], ids["Gid"]
 
 
+def start_as(args, conf, sock, user, work):
+    """Starts the daemon as root with -u USER on sock, logging to
+    work/milter.log; returns (process, log path) once it listens."""
+    log = os.path.join(work, "milter.log")
+    with open(log, "w") as logf:
+        p = subprocess.Popen([args.milter, "-f", "-c", conf, "-s", "unix:" + sock, "-u", user],
+                             stdin=subprocess.DEVNULL, stdout=logf, stderr=logf)
+    deadline = time.monotonic() + 10
+    while "listening on" not in open(log, errors="replace").read():
+        if p.poll() is not None or time.monotonic() > deadline:
+            p.kill()
+            p.wait()
+            raise Fail("-u %s: did not start:\n%s" % (user, open(log).read()))
+        time.sleep(0.05)
+    return p, log
+
+
 def builtin_privileges(args, ns):
     """As root without milter.user it refuses to start; with -u it opens
     the socket as root (mode from the config), then runs as that user and
@@ -878,17 +896,8 @@ def builtin_privileges(args, ns):
         if os.path.exists(sock):
             raise Fail("socket opened although the daemon refused to run")
         nobody = pwd.getpwnam("nobody")
-        log = os.path.join(work, "milter.log")
-        with open(log, "w") as logf:
-            p = subprocess.Popen([args.milter, "-f", "-c", conf, "-s", "unix:" + sock,
-                                  "-u", "nobody"], stdin=subprocess.DEVNULL, stdout=logf,
-                                 stderr=logf)
+        p, log = start_as(args, conf, sock, "nobody", work)
         try:
-            deadline = time.monotonic() + 10
-            while "listening on" not in open(log, errors="replace").read():
-                if p.poll() is not None or time.monotonic() > deadline:
-                    raise Fail("-u nobody: did not start:\n" + open(log).read())
-                time.sleep(0.05)
             if proc_ids(p.pid) != (nobody.pw_uid, nobody.pw_gid):
                 raise Fail("-u nobody: runs as %r" % (proc_ids(p.pid),))
             st = os.stat(sock)
@@ -1103,17 +1112,8 @@ def builtin_user_group(args, ns):
                                capture_output=True, text=True, timeout=20)
             if r.returncode != 1 or why not in r.stderr or os.path.exists(sock):
                 raise Fail("-u %s: rc %d stderr %r" % (bad, r.returncode, r.stderr))
-        log = os.path.join(work, "milter.log")
-        with open(log, "w") as logf:
-            p = subprocess.Popen([args.milter, "-f", "-c", conf, "-s", "unix:" + sock,
-                                  "-u", "nobody:mail"], stdin=subprocess.DEVNULL, stdout=logf,
-                                 stderr=logf)
+        p, log = start_as(args, conf, sock, "nobody:mail", work)
         try:
-            deadline = time.monotonic() + 10
-            while "listening on" not in open(log, errors="replace").read():
-                if p.poll() is not None or time.monotonic() > deadline:
-                    raise Fail("-u nobody:mail: did not start:\n" + open(log).read())
-                time.sleep(0.05)
             if proc_ids(p.pid) != (nobody.pw_uid, mail.gr_gid):
                 raise Fail("-u nobody:mail: runs as %r" % (proc_ids(p.pid),))
             with open("/proc/%d/status" % p.pid) as f:

@@ -239,6 +239,9 @@ def case_forged_many(args, ns):
             if len(re.findall(r"reason=too_many_forged_fields", m.read_log())) != 2:
                 raise Fail("expected two 451 lines:\n" + m.read_log()[-3000:])
             m.stop()
+            # the statistics written at stop count both refusals
+            if not re.search(r"stats: accept=\d+ .* forged_overflow=2$", m.read_log(), re.M):
+                raise Fail("forged_overflow=2 not counted:\n" + m.read_log()[-3000:])
         finally:
             m.kill()
     finally:
