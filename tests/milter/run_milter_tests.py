@@ -639,17 +639,24 @@ def builtin_stats(args, ns):
         stats_session(args, fault)
 
 
+def stats_setup(ns, work):
+    """The config (one trusted, one whitelisted client) and the miltertest
+    script STATS_SCRIPT of the statistics sessions, written into work."""
+    cfg = base_config(ns.resolver, work)
+    cfg["trusted_networks"] = 'trusted_networks: ["203.0.113.99"]'
+    cfg["whitelist"] = 'whitelist: ["203.0.113.50/32"]'
+    conf = os.path.join(work, "rdns-milter.yaml")
+    write_config(conf, cfg)
+    script = os.path.join(work, "t-stats.lua")
+    with open(script, "w") as f:
+        f.write(STATS_SCRIPT)
+    return conf, script
+
+
 def stats_session(args, ns):
     work = tempfile.mkdtemp(prefix="rdns-milter-t-")
     try:
-        cfg = base_config(ns.resolver, work)
-        cfg["trusted_networks"] = 'trusted_networks: ["203.0.113.99"]'
-        cfg["whitelist"] = 'whitelist: ["203.0.113.50/32"]'
-        conf = os.path.join(work, "rdns-milter.yaml")
-        write_config(conf, cfg)
-        script = os.path.join(work, "t-stats.lua")
-        with open(script, "w") as f:
-            f.write(STATS_SCRIPT)
+        conf, script = stats_setup(ns, work)
         ctl = os.path.join(work, "milter.sock.ctl")
 
         # No daemon yet: -S says so and exits 1.
@@ -964,14 +971,7 @@ def stats_prometheus_session(args, ns):
     import promtext
     work = tempfile.mkdtemp(prefix="rdns-milter-t-")
     try:
-        cfg = base_config(ns.resolver, work)
-        cfg["trusted_networks"] = 'trusted_networks: ["203.0.113.99"]'
-        cfg["whitelist"] = 'whitelist: ["203.0.113.50/32"]'
-        conf = os.path.join(work, "rdns-milter.yaml")
-        write_config(conf, cfg)
-        script = os.path.join(work, "t-stats.lua")
-        with open(script, "w") as f:
-            f.write(STATS_SCRIPT)
+        conf, script = stats_setup(ns, work)
         for bad in (["-F", "json"], ["-F", ""]):
             r = stats_query(args, conf, "unix:" + os.path.join(work, "milter.sock"), *bad)
             if r.returncode != 2 or r.stdout or "unknown format" not in r.stderr:
