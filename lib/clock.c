@@ -1,6 +1,7 @@
 /*
  * NAME
- *   clock - monotonic milliseconds for deadlines
+ *   clock - monotonic milliseconds for deadlines, microseconds for
+ *   measuring
  */
 #include "clock.h"
 
@@ -20,4 +21,12 @@ int64_t rdns_clock_left(int64_t deadline)
     int64_t left = deadline - rdns_clock_ms();
 
     return left > 0 ? left : 0;
+}
+
+int64_t rdns_clock_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }

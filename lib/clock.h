@@ -11,5 +11,7 @@
 int64_t rdns_clock_ms(void);
 /* Milliseconds left until deadline (0 if passed). */
 int64_t rdns_clock_left(int64_t deadline);
+/* Monotonic microseconds, for measuring short intervals (not deadlines). */
+int64_t rdns_clock_us(void);
 
 #endif

@@ -127,6 +127,7 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
     X("dns.cache_max_ttl", CK_INT, dns_cache_max_ttl, 1, 604800, 0, NULL) \
     X("dns.cache_min_ttl", CK_INT, dns_cache_min_ttl, 0, 86400, 0, NULL) \
     X("dns.prefetch", CK_BOOL, dns_prefetch, 0, 0, 0, NULL) \
+    X("dns.prefetch_min_rtt_ms", CK_INT, dns_prefetch_min_rtt_ms, 0, 60000, 0, NULL) \
     X("dns.workers", CK_INT, dns_workers, 1, 1024, 0, NULL) \
     X("dns.unwanted_reply_threshold", CK_INT, dns_unwanted_threshold, 0, 100000000, 0, NULL) \
     X("generic.patterns", CK_LIST, generic_patterns, 0, CONFIG_LIST_MAX, 1024, \
@@ -219,6 +220,7 @@ rdns_config *rdns_config_default(void)
     c->dns_cache_max_ttl = 3600;
     c->dns_cache_min_ttl = 0;
     c->dns_prefetch = true;
+    c->dns_prefetch_min_rtt_ms = 2;
     c->dns_workers = 32;
     c->dns_unwanted_threshold = 100;
     rdns_strlist_add(&c->trusted_networks, "127.0.0.0/8");

@@ -59,6 +59,8 @@ typedef struct rdns_config {
     int dns_cache_min_ttl;          /* dns.cache_min_ttl: seconds */
     bool dns_prefetch;              /* dns.prefetch: start lookups as soon
                                        as their input is known */
+    int dns_prefetch_min_rtt_ms;    /* dns.prefetch_min_rtt_ms: only when
+                                       the resolver is this slow; 0: always */
     int dns_workers;                /* dns.workers: threads doing them */
     int dns_unwanted_threshold;     /* dns.unwanted_reply_threshold: warn
                                        after this many dropped replies;

@@ -5,9 +5,10 @@
  *   #include "dns.h"
  * DESCRIPTION
  *   Packets are built and parsed by ldns; transport is our own. Each try
- *   opens a fresh UDP socket (a fresh source port) connected to the server,
- *   so the kernel drops datagrams from anyone else, and sends one query
- *   with a random ID from getrandom(2). A reply is believed only when it
+ *   sends one query with a random ID from getrandom(2) on a UDP socket
+ *   connected to the server, so the kernel drops datagrams from anyone
+ *   else: a fresh socket (a fresh source port) per try, except to a
+ *   server on loopback, where a thread keeps its socket (dns_sock.h). A reply is believed only when it
  *   has our ID, QR set, opcode QUERY and exactly our question (name
  *   compared case-insensitively, type, class IN); anything else is ignored
  *   and we keep waiting until the try's time is up. A truncated reply (TC)
@@ -41,8 +42,9 @@
  *   lookup on given bytes, for the fuzzer; lookups run the same code.
  * THREADS
  *   An rdns_dns is read-only after rdns_dns_create except for its cache,
- *   which locks per shard; every lookup uses only its own sockets and
- *   packets, so one rdns_dns serves all threads.
+ *   which locks per shard, and its average exchange time (an atomic hint,
+ *   see rdns_dns_rtt_us); every lookup uses only its own packets and
+ *   sockets (or its thread's kept one), so one rdns_dns serves all threads.
  */
 #include "dns.h"
 
@@ -60,13 +62,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "cache.h"
 #include "clock.h"
 #include "dns_reply.h"
+#include "dns_sock.h"
 #include "mem.h"
 #include "name.h"
 
@@ -84,6 +86,7 @@ typedef struct dns_server {
     struct sockaddr_storage sa;
     socklen_t salen;
     char text[64];                   /* "127.0.0.1:5353", for details */
+    bool loopback;                   /* its UDP socket may be kept (dns_sock.h) */
 } dns_server;
 
 struct rdns_dns {
@@ -93,6 +96,9 @@ struct rdns_dns {
     int retries;
     int max_cname_depth;
     rdns_cache *cache;               /* NULL: no cache */
+    uint64_t owner;                  /* tells kept sockets apart (dns_sock.h) */
+    _Atomic int64_t rtt_us;          /* average time of a network exchange,
+                                        -1 until one is made */
 };
 
 /* One question on the wire and what we must see echoed. */
@@ -184,6 +190,7 @@ static bool dns_server_parse(const char *text, dns_server *out)
         sin->sin_port = htons((uint16_t)port);
         out->salen = sizeof(*sin);
         snprintf(out->text, sizeof(out->text), "%s:%lu", host, port);
+        out->loopback = rdns_dns_sock_loopback((const struct sockaddr *)&out->sa);
         return true;
     }
     if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
@@ -191,6 +198,7 @@ static bool dns_server_parse(const char *text, dns_server *out)
         sin6->sin6_port = htons((uint16_t)port);
         out->salen = sizeof(*sin6);
         snprintf(out->text, sizeof(out->text), "[%s]:%lu", host, port);
+        out->loopback = rdns_dns_sock_loopback((const struct sockaddr *)&out->sa);
         return true;
     }
     return false;
@@ -245,6 +253,8 @@ rdns_dns *rdns_dns_create(const rdns_dns_options *opts, char *err, size_t errlen
 {
     rdns_dns *dns = rdns_calloc(1, sizeof(*dns));
 
+    dns->owner = rdns_dns_sock_owner();
+    atomic_init(&dns->rtt_us, -1);
     dns->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : 2000;
     dns->retries = opts && opts->retries >= 0 ? opts->retries : 1;
     if (dns->retries > 10)
@@ -340,7 +350,7 @@ static bool dns_question_build(dns_question *q, const ldns_rdf *qname, ldns_rr_t
     q->qtype = type;
     q->wire = NULL;
     q->wirelen = 0;
-    if (getrandom(&q->id, sizeof(q->id), 0) != (ssize_t)sizeof(q->id))
+    if (!rdns_dns_sock_id(&q->id))
         return false;
     pkt = ldns_pkt_query_new(ldns_rdf_clone(qname), type, LDNS_RR_CLASS_IN, LDNS_RD);
     if (pkt == NULL)
@@ -467,24 +477,14 @@ static const char *dns_strerror(int err, char *buf, size_t len)
     return buf;
 }
 
-static int dns_socket(const dns_server *s, int type)
+static dns_try_result dns_try_udp(const rdns_dns *dns, unsigned si, const dns_question *q,
+                                  int64_t end, uint8_t *buf, ldns_pkt **out, dns_trace *tr)
 {
-    int fd = socket(s->sa.ss_family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-    if (fd < 0)
-        return -1;
-    if (connect(fd, (const struct sockaddr *)&s->sa, s->salen) < 0 && errno != EINPROGRESS) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static dns_try_result dns_try_udp(const dns_server *s, const dns_question *q, int64_t end,
-                                  uint8_t *buf, ldns_pkt **out, dns_trace *tr)
-{
-    int fd = dns_socket(s, SOCK_DGRAM);
+    const dns_server *s = &dns->srv[si];
+    int fd = rdns_dns_sock_open((const struct sockaddr *)&s->sa, s->salen, SOCK_DGRAM,
+                                s->loopback, dns->owner, si);
     dns_try_result res = DNS_TRY_TIMEOUT;
+    bool clean = false;              /* the reply to our query was read */
     char eb[64];
 
     if (fd < 0) {
@@ -493,7 +493,7 @@ static dns_try_result dns_try_udp(const dns_server *s, const dns_question *q, in
     }
     if (send(fd, q->wire, q->wirelen, 0) != (ssize_t)q->wirelen) {
         snprintf(tr->last, sizeof(tr->last), "cannot send to %s: %s", s->text, dns_strerror(errno, eb, sizeof(eb)));
-        close(fd);
+        rdns_dns_sock_done(fd, false, false, dns->owner, si);
         return DNS_TRY_FAILED;
     }
     while (dns_wait(fd, POLLIN, end)) {
@@ -520,10 +520,11 @@ static dns_try_result dns_try_udp(const dns_server *s, const dns_question *q, in
             res = DNS_TRY_FAILED;
             break;
         }
+        clean = true;
         res = dns_reply_sort(pkt, s, false, out, tr);
         break;
     }
-    close(fd);
+    rdns_dns_sock_done(fd, s->loopback, clean, dns->owner, si);
     return res;
 }
 
@@ -553,7 +554,8 @@ static bool dns_io_all(int fd, uint8_t *p, size_t len, bool writing, int64_t end
 static dns_try_result dns_try_tcp(const dns_server *s, const dns_question *q, int64_t end,
                                   uint8_t *buf, ldns_pkt **out, dns_trace *tr)
 {
-    int fd = dns_socket(s, SOCK_STREAM);
+    int fd = rdns_dns_sock_open((const struct sockaddr *)&s->sa, s->salen, SOCK_STREAM,
+                                false, 0, 0);
     char eb[64];
     uint8_t *msg;
     size_t len;
@@ -598,9 +600,10 @@ static dns_try_result dns_try_tcp(const dns_server *s, const dns_question *q, in
 }
 
 /* One try against one server: UDP, then TCP if truncated. */
-static dns_try_result dns_try(const rdns_dns *dns, const dns_server *s, const dns_question *q,
+static dns_try_result dns_try(const rdns_dns *dns, unsigned si, const dns_question *q,
                               int64_t deadline, uint8_t *buf, ldns_pkt **out, dns_trace *tr)
 {
+    const dns_server *s = &dns->srv[si];
     int64_t end = rdns_clock_ms() + dns->timeout_ms;
     dns_try_result r;
 
@@ -608,7 +611,7 @@ static dns_try_result dns_try(const rdns_dns *dns, const dns_server *s, const dn
         end = deadline;
     tr->tries++;
     tr->last_server = s->text;
-    r = dns_try_udp(s, q, end, buf, out, tr);
+    r = dns_try_udp(dns, si, q, end, buf, out, tr);
     if (r != DNS_TRY_TRUNCATED)
         return r;
     /* The TCP exchange gets a fresh per-try allowance, still under deadline. */
@@ -663,7 +666,7 @@ static ldns_pkt *dns_exchange(const rdns_dns *dns, const ldns_rdf *qname, ldns_r
                     goto out;
                 }
             }
-            if (dns_try(dns, &dns->srv[i], &q, deadline, buf, &pkt, &tr) == DNS_TRY_TIMEOUT)
+            if (dns_try(dns, (unsigned)i, &q, deadline, buf, &pkt, &tr) == DNS_TRY_TIMEOUT)
                 tr.timeouts++;
         }
     }
@@ -1081,7 +1084,18 @@ static void dns_buf_put(uint8_t *b)
 }
 
 /* The lookup itself, cache aside. */
-static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_dns_type type,
+/* Folds one exchange's time into the average (weight 1/8): a handful of
+ * exchanges is enough to follow a resolver that slows down or recovers.
+ * Concurrent updates may lose one another's sample; the average is a hint. */
+static void dns_rtt_note(rdns_dns *dns, int64_t us)
+{
+    int64_t old = atomic_load_explicit(&dns->rtt_us, memory_order_relaxed);
+
+    atomic_store_explicit(&dns->rtt_us, old < 0 ? us : old + (us - old) / 8,
+                          memory_order_relaxed);
+}
+
+static rdns_dns_answer *dns_resolve(rdns_dns *dns, const char *name, rdns_dns_type type,
                                     int64_t deadline)
 {
     dns_walk w;
@@ -1091,9 +1105,12 @@ static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_
         return dns_walk_end(&w);
     buf = dns_buf_get();
     for (;;) {
+        int64_t t0 = rdns_clock_us();
         ldns_pkt *pkt = dns_exchange(dns, w.cur, w.type, deadline, buf, w.ans->detail,
                                      sizeof(w.ans->detail));
         bool done;
+
+        dns_rtt_note(dns, rdns_clock_us() - t0);
 
         if (pkt == NULL) {
             w.ans->status = RDNS_DNS_TEMPFAIL;
@@ -1110,7 +1127,7 @@ static rdns_dns_answer *dns_resolve(const rdns_dns *dns, const char *name, rdns_
 
 /* One lookup's question, for the cache to ask on a miss. */
 typedef struct dns_fill {
-    const rdns_dns *dns;
+    rdns_dns *dns;
     const char *name;
     rdns_dns_type type;
     int64_t deadline;
@@ -1137,6 +1154,11 @@ rdns_dns_answer *rdns_dns_lookup(rdns_dns *dns, const char *name, rdns_dns_type 
 bool rdns_dns_cached(rdns_dns *dns, const char *name, rdns_dns_type type)
 {
     return dns->cache != NULL && rdns_cache_has(dns->cache, name, type);
+}
+
+int64_t rdns_dns_rtt_us(const rdns_dns *dns)
+{
+    return atomic_load_explicit(&dns->rtt_us, memory_order_relaxed);
 }
 
 void rdns_dns_stats(const rdns_dns *dns, rdns_dns_cache_stats *out)

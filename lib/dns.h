@@ -117,6 +117,11 @@ bool rdns_dns_cached(rdns_dns *dns, const char *name, rdns_dns_type type);
  * socket is connected to its server, so the kernel drops them. */
 uint64_t rdns_dns_unwanted_count(void);
 
+/* The recent average time of one exchange with the servers (a query and
+ * its reply, or the tries spent on it), in microseconds; -1 before the
+ * first. What a cache miss is likely to cost the thread that asks. */
+int64_t rdns_dns_rtt_us(const rdns_dns *dns);
+
 const char *rdns_dns_status_str(rdns_dns_status s);  /* "ok", "nxdomain", ... */
 const char *rdns_dns_type_str(rdns_dns_type t);      /* "A", "PTR", ... */
 

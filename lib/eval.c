@@ -19,6 +19,9 @@
  *   needs both the HELO and the verified PTR name, which may have arrived
  *   in either order), and dns_temperror as the union of every stage's
  *   trouble, so a new MAIL FROM never erases the connect stage's.
+ *   A stage goes to a worker only while DNS is slow enough to be worth it
+ *   (dns.prefetch_min_rtt_ms against the resolver's recent average); with
+ *   a fast local resolver it runs in the caller, which costs less.
  *
  *   Time: all DNS of one client shares dns.budget_ms. A stage's deadline
  *   is fixed when it is started, from what the budget has left, so a job
@@ -55,6 +58,7 @@ struct rdns_engine {
     rdns_whitelist *whitelist;
     rdns_whitelist *trusted;
     bool prefetch;                  /* run stages on workers */
+    int64_t fast_dns_us;            /* ...unless DNS answers faster */
     pthread_mutex_t workers_mu;
     rdns_workers *workers;          /* started on first use */
 };
@@ -113,6 +117,7 @@ rdns_engine *rdns_engine_create(rdns_config *cfg, char *err, size_t errlen)
     atomic_init(&e->refs, 1);
     e->cfg = cfg;
     e->prefetch = cfg->dns_prefetch;
+    e->fast_dns_us = (int64_t)cfg->dns_prefetch_min_rtt_ms * 1000;
     pthread_mutex_init(&e->workers_mu, NULL);
     if ((e->dns = rdns_dns_create(&opts, err, errlen)) == NULL
         || (e->generic = rdns_generic_create(&cfg->generic_patterns, &cfg->not_generic,
@@ -389,6 +394,20 @@ static bool eval_cheap(const rdns_eval *ev, enum eval_step st, const char *input
     return true;
 }
 
+/* Does the resolver answer so fast (dns.prefetch_min_rtt_ms) that a stage
+ * costs its caller less than handing it to a worker? A hand-off is two
+ * thread wake-ups; a local resolver answering from its cache (well under a
+ * millisecond) makes a whole stage cheaper than that, while one that
+ * recurses (tens of milliseconds) is what overlap is for. Decided per
+ * stage from the recent average, so a resolver that slows down gets
+ * overlap again within a few exchanges. */
+static bool eval_dns_fast(const rdns_engine *e)
+{
+    int64_t rtt = rdns_dns_rtt_us(e->dns);
+
+    return rtt >= 0 && rtt < e->fast_dns_us;
+}
+
 /* Starts stage st with input (copied, bounded); async on the workers or
  * inline. A stage still running from an earlier call is waited for. With
  * once, a stage that already ran or runs is left alone. A whitelisted
@@ -436,7 +455,8 @@ static void eval_start(rdns_eval *ev, enum eval_step st, const char *input, size
     s->ran = false;
     pthread_mutex_unlock(&ev->mu);
 
-    if (async && ev->e->prefetch && !eval_cheap(ev, st, s->input, s->len))
+    if (async && ev->e->prefetch && !eval_dns_fast(ev->e)
+        && !eval_cheap(ev, st, s->input, s->len))
         rdns_workers_submit(engine_workers(ev->e), eval_job, &ev->jobs[st]);
     else
         eval_run(ev, st);

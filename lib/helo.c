@@ -329,7 +329,9 @@ static void helo_check_resolvable(rdns_score *s, rdns_dns *dns, const char *name
         return;
     }
     st1 = helo_lookup(s, dns, name, t1, deadline, client, &holds);
-    st2 = st1 == RDNS_DNS_OK ? RDNS_DNS_OK : helo_lookup(s, dns, name, t2, deadline, NULL, NULL);
+    /* RFC 8020: an NXDOMAIN is the answer for every type of the name. */
+    st2 = st1 == RDNS_DNS_OK || st1 == RDNS_DNS_NXDOMAIN
+          ? st1 : helo_lookup(s, dns, name, t2, deadline, NULL, NULL);
     if (client != NULL)
         helo_check_confirms(s, shown, client, t1, st1, holds);
     if (st1 == RDNS_DNS_OK || st2 == RDNS_DNS_OK) {

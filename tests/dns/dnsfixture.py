@@ -335,6 +335,7 @@ class FaultDNS:
         self.port = 0
         self.resolver = ""
         self.queries = []
+        self.udp_ports = []             # (qname, the query's source port), in order
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads = []
@@ -515,6 +516,9 @@ class FaultDNS:
                 pkt, peer = self._udp.recvfrom(65535)
             except OSError:
                 continue
+            q = parse_question(pkt)
+            with self._lock:
+                self.udp_ports.append((q[0].lower() if q else "", peer[1]))
             th = threading.Thread(target=self._udp_answer, args=(pkt, peer), daemon=True)
             th.start()
 

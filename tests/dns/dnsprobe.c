@@ -22,7 +22,8 @@
  *   script keeps one resolver (and so one cache) and reads commands from
  *   stdin, one per line, answering each with one JSON line on stdout:
  *     lookup NAME TYPE   the answer, as above, with "elapsed_ms"
- *     stats              the cache counters (rdns_dns_stats)
+ *     stats              the cache counters (rdns_dns_stats), the replies
+ *                        dropped as unwanted and the exchange-time average
  *   so tests/dns/test_cache.py can look, count queries and wait between.
  */
 #include <pthread.h>
@@ -185,11 +186,12 @@ static void probe_stats_line(const rdns_dns *dns)
     rdns_dns_stats(dns, &s);
     printf("{\"hits\": %llu, \"misses\": %llu, \"inserts\": %llu, \"evictions\": %llu, "
            "\"expired\": %llu, \"uncacheable\": %llu, \"entries\": %llu, "
-           "\"capacity\": %llu}\n",
+           "\"capacity\": %llu, \"unwanted\": %llu, \"rtt_us\": %lld}\n",
            (unsigned long long)s.hits, (unsigned long long)s.misses,
            (unsigned long long)s.inserts, (unsigned long long)s.evictions,
            (unsigned long long)s.expired, (unsigned long long)s.uncacheable,
-           (unsigned long long)s.entries, (unsigned long long)s.capacity);
+           (unsigned long long)s.entries, (unsigned long long)s.capacity,
+           (unsigned long long)rdns_dns_unwanted_count(), (long long)rdns_dns_rtt_us(dns));
 }
 
 /* Commands from stdin against one resolver; see SYNOPSIS. */

@@ -336,6 +336,85 @@ class Faults(Base):
         self.assertLess(r["elapsed_ms"], 200)
 
 
+class Script:
+    """One dnsprobe in script mode: one resolver for several lookups."""
+
+    def __init__(self, resolver, timeout=300, retries=0):
+        self.p = subprocess.Popen([PROBE, "--resolver", resolver, "--timeout", str(timeout),
+                                   "--retries", str(retries), "--cache-size", "0", "script"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ask(self, line):
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+        return json.loads(self.p.stdout.readline())
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait(10)
+        self.p.stdout.close()
+
+
+class Sockets(Base):
+    """Transport of tries to a resolver on loopback (lib/dns_sock.h): a
+    thread keeps its UDP socket between clean exchanges and drops it after
+    a try that ended without its reply."""
+
+    def script(self, resolver, **kw):
+        s = Script(resolver, **kw)
+        self.addCleanup(s.close)
+        return s
+
+    def test_loopback_socket_kept_between_lookups(self):
+        f = self.fault("proxy")
+        s = self.script(f.resolver)
+        for name in ("host.rdns.test", "ttl.rdns.test", "host.rdns.test"):
+            self.assertEqual(s.ask("lookup %s A" % name)["status"], "ok")
+        ports = [p for _, p in f.udp_ports]
+        self.assertEqual(len(ports), 3)
+        self.assertEqual(len(set(ports)), 1, "one source port for three lookups: %s" % ports)
+
+    def test_socket_dropped_after_a_try_without_reply(self):
+        f = self.fault("proxy", rules=[(r"^lost\.", "silent")])
+        s = self.script(f.resolver, retries=1)
+        self.assertEqual(s.ask("lookup host.rdns.test A")["status"], "ok")
+        self.assertEqual(s.ask("lookup lost.rdns.test A")["status"], "tempfail")
+        self.assertEqual(s.ask("lookup ttl.rdns.test A")["status"], "ok")
+        ports = [p for _, p in f.udp_ports]
+        self.assertEqual([n for n, _ in f.udp_ports],
+                         ["host.rdns.test", "lost.rdns.test", "lost.rdns.test", "ttl.rdns.test"])
+        # the kept socket carries the first try; each try without a reply
+        # closes its socket, so the retry and the next lookup get new ones
+        self.assertEqual(ports[1], ports[0])
+        self.assertNotEqual(ports[2], ports[1])
+        self.assertNotIn(ports[3], ports[:3])
+
+    def test_late_reply_never_read_as_the_next_answer(self):
+        f = self.fault("proxy", rules=[(r"^host\.", "delay")], delay_ms=500)
+        s = self.script(f.resolver, timeout=150)
+        first = s.ask("lookup ttl.rdns.test A")
+        self.assertEqual(first["status"], "ok")
+        self.assertEqual(s.ask("lookup host.rdns.test A")["status"], "tempfail")
+        # the reply to host.rdns.test arrives while this lookup waits
+        r = s.ask("lookup mail.rdns.test MX")
+        time.sleep(0.6)
+        self.assertEqual(s.ask("lookup ttl.rdns.test A")["addrs"], first["addrs"])
+        self.assertEqual(r["status"], "ok")
+        self.assertEqual(s.ask("stats")["unwanted"], 0)
+
+    def test_exchange_time_measured(self):
+        fast = self.script(self.ns)
+        self.assertEqual(fast.ask("stats")["rtt_us"], -1)
+        fast.ask("lookup host.rdns.test A")
+        self.assertGreaterEqual(fast.ask("stats")["rtt_us"], 0)
+        self.assertLess(fast.ask("stats")["rtt_us"], 200000)
+        f = self.fault("delay", delay_ms=60)
+        slow = self.script(f.resolver, timeout=1000)
+        for _ in range(3):
+            slow.ask("lookup host.rdns.test A")
+        self.assertGreaterEqual(slow.ask("stats")["rtt_us"], 50000)
+
+
 class Iprev(Base):
     def test_pass(self):
         r = fcrdns(self.ns, "192.0.2.1")

@@ -428,8 +428,9 @@ def mt_recv(sock):
     return pkt[:1], pkt[1:]
 
 
-def mt_dialogue(path, ip, helo, sender, rcpt, pause_after_connect=0.0):
-    """Returns [(cmd, data)] of the replies to connect, HELO, MAIL, RCPT."""
+def mt_dialogue(path, ip, helo, sender, rcpt, pause_after_connect=0.0, times=None):
+    """Returns [(cmd, data)] of the replies to connect, HELO, MAIL, RCPT;
+    with times (a list), appends how long each reply took, in seconds."""
     s = socket.socket(socket.AF_UNIX)
     s.settimeout(20)
     s.connect(path)
@@ -444,8 +445,11 @@ def mt_dialogue(path, ip, helo, sender, rcpt, pause_after_connect=0.0):
                  (b"H", helo.encode() + b"\0"), (b"M", sender.encode() + b"\0"),
                  (b"R", rcpt.encode() + b"\0")]
         for cmd, data in steps:
+            t0 = time.monotonic()
             mt_send(s, cmd, data)
             out.append(mt_recv(s))
+            if times is not None:
+                times.append(time.monotonic() - t0)
             if out[-1][0] != b"c":
                 break
             if cmd == b"C":
@@ -953,6 +957,48 @@ def builtin_shared_budget(args, ns):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def builtin_stage_handoff(args, ns):
+    """dns.prefetch_min_rtt_ms: while the resolver answers fast, a stage
+    runs in the callback (the connect reply waits for a slow PTR answer);
+    once slow answers raise the average above the line, stages go to the
+    workers again (the connect reply comes at once, the answer later)."""
+    work = tempfile.mkdtemp(prefix="rdns-milter-t-")
+    slow = r"^8[89]\.113\.0\.203\.in-addr\.arpa$"
+    try:
+        with dnsfixture.FaultDNS(upstream=ns.resolver, rules=[(slow, "delay")],
+                                 delay_ms=600) as fault:
+            conf = os.path.join(work, "rdns-milter.yaml")
+            cfg = base_config(fault.resolver, work)
+            cfg["dns"] = ("dns:\n  resolvers: [\"%s\"]\n  timeout_ms: 2000\n  retries: 0\n"
+                          "  budget_ms: 5000\n  prefetch_min_rtt_ms: 20\n" % fault.resolver)
+            write_config(conf, cfg)
+            m = Milter(args.milter, conf, work).start()
+            try:
+                def session(ip):
+                    t = []
+                    r = mt_dialogue(m.sock, ip, "relay.corp.milter.test", "<x@good.milter.test>",
+                                    "<user@example.milter.test>", times=t)
+                    if [c for c, _ in r][:3] != [b"c", b"c", b"c"]:
+                        raise Fail("%s: replies %r" % (ip, r))
+                    return t
+                session("203.0.113.66")                 # fast answers: the average
+                t = session("203.0.113.88")
+                if t[0] < 0.5:
+                    raise Fail("with a fast resolver the connect stage should run in the "
+                               "callback: connect answered in %.3f s, its PTR takes 0.6 s" % t[0])
+                t = session("203.0.113.89")
+                if t[0] > 0.3:
+                    raise Fail("after a 0.6 s answer the stage should go to a worker: connect "
+                               "answered in %.3f s" % t[0])
+                if sum(t) < 0.5:
+                    raise Fail("the slow PTR answer was never waited for: %r" % t)
+                m.stop()
+            finally:
+                m.kill()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 # ---- -S -F prometheus ------------------------------------------------------
 
 # The line-form counters that are sums or ratios of others: left to PromQL.
@@ -1141,6 +1187,7 @@ BUILTINS = {
     "signals-at-start": builtin_signals_at_start,
     "privileges": builtin_privileges,
     "shared-budget": builtin_shared_budget,
+    "stage-handoff": builtin_stage_handoff,
     "stats-prometheus": builtin_stats_prometheus,
     "version": builtin_version,
     "user-group": builtin_user_group,

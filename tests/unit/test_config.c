@@ -76,6 +76,7 @@ static bool config_equal(const rdns_config *a, const rdns_config *b)
     SAME(a->dns_cache_max_ttl == b->dns_cache_max_ttl, "dns.cache_max_ttl");
     SAME(a->dns_cache_min_ttl == b->dns_cache_min_ttl, "dns.cache_min_ttl");
     SAME(a->dns_prefetch == b->dns_prefetch, "dns.prefetch");
+    SAME(a->dns_prefetch_min_rtt_ms == b->dns_prefetch_min_rtt_ms, "dns.prefetch_min_rtt_ms");
     SAME(a->dns_workers == b->dns_workers, "dns.workers");
     SAME(a->stats_interval == b->stats_interval, "milter.stats_interval");
     SAME(strcmp(a->control_socket, b->control_socket) == 0, "milter.control_socket");
@@ -194,6 +195,7 @@ static const char full_text[] =
     "  max_ptr_names: 64\n"
     "  max_cname_depth: 0\n"
     "  prefetch: false\n"
+    "  prefetch_min_rtt_ms: 0\n"
     "  workers: 7\n"
     "generic:\n"
     "  patterns:\n"
@@ -258,6 +260,7 @@ static void test_full(void)
     CHECK(c->max_ptr_names == 64);
     CHECK(c->max_cname_depth == 0);
     CHECK(c->dns_prefetch == false);
+    CHECK(c->dns_prefetch_min_rtt_ms == 0);
     CHECK(c->dns_workers == 7);
     CHECK(list_is(&c->generic_patterns, patterns));
     CHECK(list_is(&c->not_generic, notgen));
@@ -388,6 +391,8 @@ static const error_case errors[] = {
     {"dns:\n  prefetch: 1\n", 2, "dns.prefetch: expected true or false, got \"1\""},
     {"dns:\n  prefetch: [true]\n", 2, "dns.prefetch"},
     {"dns:\n  workers: 0\n", 2, "dns.workers: expected an integer from 1 to 1024"},
+    {"dns:\n  prefetch_min_rtt_ms: -1\n", 2,
+     "dns.prefetch_min_rtt_ms: expected an integer from 0 to 60000"},
     {"milter:\n  control_socket: relative.ctl\n", 2, "milter.control_socket"},
     {"milter:\n  stats_interval: -1\n", 2, "milter.stats_interval: expected an integer"},
     /* duplicates */
@@ -709,7 +714,7 @@ static void test_keys(void)
     for (; keys[n] != NULL; n++)
         for (size_t j = 0; j < n; j++)
             CHECK(strcmp(keys[n], keys[j]) != 0);
-    CHECK(n == 32 + RDNS_CHECK_COUNT);
+    CHECK(n == 33 + RDNS_CHECK_COUNT);
     for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
         char want[64], text[128], err[512];
         bool found = false;
@@ -743,6 +748,7 @@ static void test_keys(void)
             {"milter.user", "nobody"}, {"milter.group", "nogroup"},
             {"milter.pid_file", "/x.pid"}, {"milter.syslog_facility", "daemon"},
             {"dns.prefetch", "false"}, {"dns.workers", "4"},
+            {"dns.prefetch_min_rtt_ms", "5"},
             {"milter.stats_interval", "60"}, {"milter.control_socket", "/run/x.ctl"},
         };
         const char *dot = strchr(keys[i], '.');
