@@ -105,6 +105,8 @@
 #define PTS_SHAPE_SOME_RUNS 3       /* ... five or six */
 #define PTS_SHAPE_SEGMENTS 3        /* four or more words, three with digits: "fl-edel-u2-c3c-233" */
 #define PTS_SHAPE_WRAPPED 8         /* six or more digits between letters: "pcp04024417pcs" */
+#define PTS_SHAPE_ID 8              /* a short tag and seven or more digits are all the
+                                     * first label holds: "h1832461", "vmi1234567" */
 #define PTS_SHAPE_LETTER_ID 4       /* the first label is one letter and 5+ digits: "a96134" */
 #define PTS_SHAPE_MOSTLY_DIGITS 2   /* two thirds of the first label are digits, 8 or more */
 #define PTS_SHAPE_ALL_NUMBERED 2    /* two or more host labels, each with digits: "cm89.omega139" */
@@ -691,13 +693,23 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
 
 /* Octets run together in one digit run: unpadded ("851056487") or padded
  * to three digits ("085105064087"), either order; the last three octets
- * padded ("105064087"); or the address as one 32-bit decimal integer. */
+ * padded ("105064087"); or the address as one 32-bit decimal integer.
+ * The last two octets padded ("173005" in "vms173005pub" for
+ * 206.46.173.5) are only a part of the address, weak evidence; but
+ * finding them tells that the long number is the host's address, not
+ * a subscriber id, so the shape of a line id no longer counts. */
+#define GENERIC_RUN_FORMS 9
 static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
                              generic_ipev *best)
 {
-    char forms[7][16];
-    static const int pts[7] = {PTS_IP_FULL, PTS_IP_FULL, PTS_IP_FULL, PTS_IP_FULL,
-                               PTS_IP_FULL, PTS_IP_THREE, PTS_IP_THREE};
+    char forms[GENERIC_RUN_FORMS][16];
+    static const int pts[GENERIC_RUN_FORMS] = {PTS_IP_FULL, PTS_IP_FULL, PTS_IP_FULL,
+                                               PTS_IP_FULL, PTS_IP_FULL, PTS_IP_THREE,
+                                               PTS_IP_THREE, PTS_IP_TWO, PTS_IP_TWO};
+    static const char *const what[GENERIC_RUN_FORMS] = {
+        "client IP", "client IP", "client IP", "client IP", "client IP",
+        "last three octets of client IP", "last three octets of client IP",
+        "last two octets of client IP", "last two octets of client IP"};
     uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 
     snprintf(forms[0], sizeof(forms[0]), "%u%u%u%u", b[0], b[1], b[2], b[3]);
@@ -707,17 +719,17 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
     snprintf(forms[4], sizeof(forms[4]), "%lu", (unsigned long)v);
     snprintf(forms[5], sizeof(forms[5]), "%03u%03u%03u", b[1], b[2], b[3]);
     snprintf(forms[6], sizeof(forms[6]), "%03u%03u%03u", b[3], b[2], b[1]);
+    snprintf(forms[7], sizeof(forms[7]), "%03u%03u", b[2], b[3]);
+    snprintf(forms[8], sizeof(forms[8]), "%03u%03u", b[3], b[2]);
 
     for (size_t i = 0; i < n->nnum; i++) {
         const generic_num *g = &n->num[i];
 
-        if (g->len < 7)             /* shorter runs are too easy to hit by chance */
+        if (g->len < 6)             /* shorter runs are too easy to hit by chance */
             continue;
-        for (size_t f = 0; f < 7; f++) {
+        for (size_t f = 0; f < GENERIC_RUN_FORMS; f++) {
             if (strlen(forms[f]) == g->len && memcmp(forms[f], n->s + g->off, g->len) == 0)
-                generic_ipev_take(best, pts[f], f < 5 ? "client IP"
-                                  : "last three octets of client IP",
-                                  g->off, g->len, g->label);
+                generic_ipev_take(best, pts[f], what[f], g->off, g->len, g->label);
         }
     }
 }
@@ -1060,6 +1072,26 @@ static void generic_word_shape(const char *w, size_t len, bool *mac, bool *wrapp
         *runs = r;
 }
 
+/* The first label is a short tag of letters and a number of seven or
+ * more digits, nothing else ("h1832461", "p15105218", "vmi1234567",
+ * "n219076184117"): a provider numbering its customers, lines or rented
+ * machines in the millions. A host someone named carries a small number
+ * ("mx2", "box5010", "vps123456" on a hoster's own relay); a longer one
+ * with a server word ("mail-oln040092254012") loses to that word. */
+static bool generic_tagged_id(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && generic_is_alpha(s[i]))
+        i++;
+    if (i == 0 || i > 6 || len - i < 7)
+        return false;
+    for (size_t k = i; k < len; k++)
+        if (!generic_is_digit(s[k]))
+            return false;
+    return true;
+}
+
 /* Shape of the first label: numbers that look like octets, or the
  * marks of a line or customer id (long numbers, MAC addresses, runs of
  * letters and digits, many numbered segments). */
@@ -1121,6 +1153,10 @@ static int generic_shape(const generic_name *n, const char **what)
     if (wrapped) {
         *what = "a long number wrapped in letters";
         return PTS_SHAPE_WRAPPED;
+    }
+    if (generic_tagged_id(s, len)) {
+        *what = "a tag and a number of seven or more digits";
+        return PTS_SHAPE_ID;
     }
     for (size_t l = 0; l < n->host_labels; l++) {
         const char *ls = n->s + n->lab[l].off;

@@ -120,6 +120,14 @@ static const tcase cases[] = {
     {"liverpool12.example.co.uk", NULL, false, NULL},
     {"fed1rmmtao104.cox.net", NULL, false, NULL},
     {"tk2dcpuba02.msn.com", "65.54.195.210", false, NULL},
+    /* issue 13, round 3: a tag and a number in the millions; the last two
+     * octets padded explain a long number, which is then no line id */
+    {"h1832461.example-hoster.net", "85.214.85.40", true, "a tag and a number of seven"},
+    {"vmi1234567.example-vps.net", NULL, true, "a tag and a number of seven"},
+    {"n219076184117.example-isp.com", NULL, true, "a tag and a number of seven"},
+    {"vms173005pub.example-telco.net", "206.46.173.5", false, "embedded as 173005"},
+    {"mail1234567.example.com", NULL, false, NULL},
+    {"box50101.example-hoster.com", NULL, false, NULL},
     /* case and trailing dot */
     {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
     {"MAIL-WR1-F54.GOOGLE.COM.", NULL, false, "known mail sender domain google.com"},
