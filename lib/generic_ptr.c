@@ -94,6 +94,8 @@
 #define PTS_IP_TWO_END 5            /* ... ending the first label ("cm-vina5-168-207") */
 #define PTS_IP_TWO_BARE 8           /* ... as all there is to the first label but one
                                      * word ("85-100.", "diup-199-27.", "31.158.access.") */
+#define PTS_IP_TWO_CHAIN 8          /* ... ending the first label behind a third octet-like
+                                     * number: "tce-e-7-182-54" */
 #define PTS_IP_HOST 3               /* host octet alone, first or last number of the first label */
 #define PTS_IP6_HALF 12             /* four or more IPv6 groups */
 #define PTS_SHAPE_QUAD 8            /* first label holds four octet-like numbers */
@@ -680,7 +682,14 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
                 bool ends = n->num[i].label == 0 && n->nlab > 1 &&
                             end == n->lab[0].off + n->lab[0].len &&
                             n->num[i].off > 0 && generic_is_sep(n->s[n->num[i].off - 1]);
+                /* ... and behind a third octet-like number it stands where
+                 * the address stands in a generic name whose network part
+                 * is recoded (a site or pool number): two pieces of
+                 * evidence, the octets and the address-like chain */
+                bool chain = ends && i > 0 && n->num[i - 1].label == 0 &&
+                             generic_num_chain(n, i - 1, 3);
                 int pts = generic_ip4_two_bare(n, i) ? PTS_IP_TWO_BARE
+                          : chain ? PTS_IP_TWO_CHAIN
                           : ends ? PTS_IP_TWO_END : PTS_IP_TWO;
 
                 generic_ipev_take(best, pts,
@@ -876,10 +885,166 @@ static void generic_ip6(const generic_name *n, const unsigned char *b,
     }
 }
 
+static int generic_roman_digit(char c)
+{
+    switch (c) {
+    case 'i': return 1;
+    case 'v': return 5;
+    case 'x': return 10;
+    case 'l': return 50;
+    case 'c': return 100;
+    default: return 0;
+    }
+}
+
+/* A Roman numeral of 1..255 in canonical form ("lxiii" 63, "xxx" 30),
+ * or -1: "mix" or "dim" are words, not numbers. */
+static int generic_roman(const char *w, size_t len)
+{
+    static const char *const tens[] = {"", "x", "xx", "xxx", "xl", "l", "lx", "lxx",
+                                       "lxxx", "xc"};
+    static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii",
+                                       "viii", "ix"};
+    char buf[16];
+    int v = 0;
+
+    if (len == 0 || len > 12)
+        return -1;
+    for (size_t k = 0; k < len; k++) {
+        int cur = generic_roman_digit(w[k]);
+        int next = k + 1 < len ? generic_roman_digit(w[k + 1]) : 0;
+
+        if (cur <= 0)
+            return -1;
+        v += cur < next ? -cur : cur;
+    }
+    if (v < 1 || v > 255)
+        return -1;
+    /* only the canonical spelling: "iiii" or "vx" are not numerals */
+    snprintf(buf, sizeof(buf), "%s%s%s", v >= 200 ? "cc" : v >= 100 ? "c" : "",
+             tens[(v / 10) % 10], ones[v % 10]);
+    return strlen(buf) == len && memcmp(buf, w, len) == 0 ? v : -1;
+}
+
+/* One word of the host part that may be an octet: its values as a
+ * decimal number of up to three digits, a Roman numeral, or two hex
+ * digits with a letter ("c0", "a8"); -1 where a reading does not apply. */
+typedef struct generic_oword {
+    size_t off, len;
+    int val[2];
+    bool joined;                    /* one separator from the word before */
+} generic_oword;
+
+static void generic_oword_read(const char *w, size_t len, generic_oword *o)
+{
+    bool digits = true, hexletter = false, hex = true;
+
+    o->val[0] = o->val[1] = -1;
+    for (size_t k = 0; k < len; k++) {
+        digits = digits && generic_is_digit(w[k]);
+        hex = hex && generic_is_hex(w[k]);
+        hexletter = hexletter || (generic_is_hex(w[k]) && !generic_is_digit(w[k]));
+    }
+    if (digits && len <= 3) {
+        int v = 0;
+
+        for (size_t k = 0; k < len; k++)
+            v = v * 10 + (w[k] - '0');
+        o->val[0] = v <= 255 ? v : -1;
+        return;
+    }
+    o->val[0] = generic_roman(w, len);
+    if (hex && hexletter && len == 2)
+        o->val[1] = (int)strtol((char[3]){w[0], w[1], '\0'}, NULL, 16);
+}
+
+static bool generic_oword_is(const generic_oword *o, unsigned v)
+{
+    return o->val[0] == (int)v || o->val[1] == (int)v;
+}
+
+/* Words k..k+m-1 hold the octets o[0..m-1] in order, reversed, or (for
+ * the whole address) permuted. */
+static bool generic_owords_match(const generic_oword *w, size_t k, const unsigned char *o,
+                                 size_t m, bool perm)
+{
+    bool fwd = true, rev = true, used[4] = {false, false, false, false};
+
+    for (size_t j = 0; j < m; j++) {
+        fwd = fwd && generic_oword_is(&w[k + j], o[j]);
+        rev = rev && generic_oword_is(&w[k + j], o[m - 1 - j]);
+    }
+    if (fwd || rev || !perm)
+        return fwd || rev;
+    for (size_t j = 0; j < m; j++) {
+        size_t q;
+
+        for (q = 0; q < m; q++)
+            if (!used[q] && generic_oword_is(&w[k + j], o[q]))
+                break;
+        if (q == m)
+            return false;
+        used[q] = true;
+    }
+    return true;
+}
+
+/* Octets spelled other than as plain decimal groups: Roman numerals
+ * ("pei-190-128-lxiii-xxx" for 190.128.63.30), two hex digits per octet
+ * ("c0-a8-1-2"), or numbers parted by an 'x' ("113x36x12x34"). The host
+ * part is cut into words at separators and at an 'x' between digits;
+ * four joined words holding the address are the whole address, three
+ * its host end. Each reading must give the client's own octets, so a
+ * word that happens to read as a number proves nothing by itself. */
+static void generic_ip4_words(const generic_name *n, const unsigned char *b,
+                              generic_ipev *best)
+{
+    generic_oword w[GENERIC_MAX_GROUPS];
+    size_t nw = 0, end;
+
+    if (n->host_labels == 0)
+        return;
+    end = n->lab[n->host_labels - 1].off + n->lab[n->host_labels - 1].len;
+    for (size_t i = 0; i < end && nw < GENERIC_MAX_GROUPS;) {
+        size_t st = i;
+        bool joined = nw > 0 && st == w[nw - 1].off + w[nw - 1].len + 1;
+
+        while (i < end && (generic_is_digit(n->s[i]) || generic_is_alpha(n->s[i]))) {
+            if (n->s[i] == 'x' && i > st && i + 1 < end && generic_is_digit(n->s[i - 1]) &&
+                generic_is_digit(n->s[i + 1]))
+                break;
+            i++;
+        }
+        if (i > st) {
+            w[nw].off = st;
+            w[nw].len = i - st;
+            w[nw].joined = joined;
+            generic_oword_read(n->s + st, i - st, &w[nw]);
+            nw++;
+        }
+        i++;
+    }
+    for (size_t k = 0; k < nw; k++) {
+        size_t run = 1;
+
+        while (k + run < nw && run < 4 && w[k + run].joined)
+            run++;
+        if (run == 4 && generic_owords_match(w, k, b, 4, true))
+            generic_ipev_take(best, PTS_IP_FULL, "client IP, octets spelled out,",
+                              w[k].off, w[k + 3].off + w[k + 3].len - w[k].off,
+                              generic_label_of(n, w[k].off));
+        if (run >= 3 && generic_owords_match(w, k, b + 1, 3, false))
+            generic_ipev_take(best, PTS_IP_THREE, "last three octets of client IP",
+                              w[k].off, w[k + 2].off + w[k + 2].len - w[k].off,
+                              generic_label_of(n, w[k].off));
+    }
+}
+
 static void generic_ip(const generic_name *n, const rdns_addr *ip, generic_ipev *best)
 {
     if (ip->family == AF_INET) {
         generic_ip4_groups(n, ip->b, best);
+        generic_ip4_words(n, ip->b, best);
         generic_ip4_tagged(n, ip->b, best);
         generic_ip4_runs(n, ip->b, best);
         generic_ip4_hex(n, ip->b, best);

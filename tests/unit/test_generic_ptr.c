@@ -127,6 +127,14 @@ static const tcase cases[] = {
     {"n219076184117.example-isp.com", NULL, true, "a tag and a number of seven"},
     {"vms173005pub.example-telco.net", "206.46.173.5", false, "embedded as 173005"},
     {"mail1234567.example.com", NULL, false, NULL},
+    /* octets in Roman numerals, hex words, parted by 'x'; the last two
+     * octets behind a third octet-like number */
+    {"pei-190-128-lxiii-xxx.example-isp.net.co", "190.128.63.30", true, "spelled out"},
+    {"host-c0-a8-1-2.example-isp.net", "192.168.1.2", true, "spelled out"},
+    {"113x36x12x34.ap113.example-isp.ne.jp", "113.36.12.34", true, "spelled out"},
+    {"mix-dim-civ-vi.example.org", "10.20.30.6", false, NULL},
+    {"tce-e-7-182-54.example-isp.net.cn", "202.106.182.54", true, "embedded as 182-54 in the first label"},
+    {"mta-182-54.example-esp.com", "202.106.182.54", false, NULL},
     {"box50101.example-hoster.com", NULL, false, NULL},
     /* case and trailing dot */
     {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
