@@ -113,6 +113,7 @@
 #define PTS_SHAPE_MOSTLY_DIGITS 2   /* two thirds of the first label are digits, 8 or more */
 #define PTS_SHAPE_ALL_NUMBERED 2    /* two or more host labels, each with digits: "cm89.omega139" */
 #define PTS_SHAPE_ALL_DIGITS 2      /* the first label is a number and nothing else: "143005." */
+#define PTS_PLACEHOLDER 8           /* the host part only says nobody named the address */
 #define PTS_SERVER_FIRST (-12)      /* server token in the first label */
 #define PTS_SERVER_HOST (-6)        /* ... elsewhere in the host part */
 
@@ -185,7 +186,7 @@ static const generic_token generic_isp_tokens[] = {
     {"hsd", 3, TOK_EXACT, 6}, {"hsi", 3, TOK_EXACT, 4}, {"catv", 4, TOK_SUBSTR, 6},
     {"docsis", 6, TOK_SUBSTR, 6}, {"cm", 2, TOK_EXACT, 4}, {"cgn", 3, TOK_EXACT, 4},
     {"nat", 3, TOK_EXACT, 4}, {"dip", 3, TOK_EXACT, 4}, {"subscriber", 10, TOK_SUBSTR, 6},
-    {"abo", 3, TOK_EXACT, 4}, {"kunden", 6, TOK_PREFIX, 4}, {"client", 6, TOK_PREFIX, 4},
+    {"abo", 3, TOK_EXACT, 4}, {"kund", 4, TOK_PREFIX, 4}, {"client", 6, TOK_PREFIX, 4},
     {"clients", 7, TOK_EXACT, 4}, {"user", 4, TOK_PREFIX, 4}, {"home", 4, TOK_PREFIX, 4},
     {"host", 4, TOK_EXACT, 3}, {"ip", 2, TOK_EXACT, 4}, {"ipv", 3, TOK_EXACT, 3},
     {"static", 6, TOK_PREFIX, 4}, {"fixed", 5, TOK_PREFIX, 4}, {"fix", 3, TOK_EXACT, 3},
@@ -207,6 +208,24 @@ static const generic_token generic_isp_tokens[] = {
     {"lns", 3, TOK_EXACT, 4},
     /* abbreviations of access words, and tunnels of end users */
     {"sta", 3, TOK_EXACT, 4}, {"vpn", 3, TOK_EXACT, 4},
+    /* the same words in the languages of the ISPs that use them: customer
+     * or subscriber (de/da/sv "kunde", pl/cs "klient", it "utente", es/pt
+     * "usuario", fr/ru "abonne"/"abonent", fi "asiakas", nl "klant"),
+     * cable, fibre, static, dynamic (de/nl/pl "kabel", es/it/pt "fibra",
+     * es "estatica", tr/de "statik", tr "dinamik"), private line (sv
+     * "priv"), mobile (de/sv "mobil", es "movil", pt "movel"), broadband
+     * (fi "laajakaista") */
+    {"klient", 6, TOK_PREFIX, 4}, {"utent", 5, TOK_PREFIX, 4}, {"usuari", 6, TOK_PREFIX, 4},
+    {"abon", 4, TOK_PREFIX, 4}, {"asiakas", 7, TOK_PREFIX, 4}, {"klant", 5, TOK_PREFIX, 4},
+    {"kabel", 5, TOK_PREFIX, 6}, {"fibra", 5, TOK_PREFIX, 4}, {"estatic", 7, TOK_PREFIX, 4},
+    {"statik", 6, TOK_PREFIX, 4}, {"dinamik", 7, TOK_SUBSTR, 6}, {"priv", 4, TOK_EXACT, 3},
+    {"mobil", 5, TOK_PREFIX, 4}, {"movil", 5, TOK_PREFIX, 4}, {"movel", 5, TOK_EXACT, 4},
+    {"laajakaista", 11, TOK_SUBSTR, 6},
+    /* access technology: passive optical networks, carrier-grade NAT and
+     * DS-Lite, broadband gateways, modems, GSM, fibre to the premises */
+    {"gpon", 4, TOK_SUBSTR, 6}, {"epon", 4, TOK_EXACT, 6}, {"xpon", 4, TOK_EXACT, 6},
+    {"cgnat", 5, TOK_EXACT, 4}, {"aftr", 4, TOK_EXACT, 4}, {"bng", 3, TOK_EXACT, 4},
+    {"modem", 5, TOK_PREFIX, 6}, {"gsm", 3, TOK_EXACT, 4}, {"fttp", 4, TOK_PREFIX, 6},
 };
 
 /* Word tokens with digits ("3g"), matched against whole words only. */
@@ -1188,6 +1207,58 @@ static void generic_tokens(const generic_name *n, generic_tokev *ev)
         ev->isp_pts = 16;
 }
 
+/* What an address owner writes where nobody named the address, as
+ * letters with the separators taken out ("no-reverse-dns" is
+ * "noreversedns", "hosted-by" "hostedby"). */
+static const char *const generic_placeholders[] = {
+    "unknown", "unassigned", "unallocated", "unnamed", "noname", "undefined",
+    "unconfigured", "notconfigured", "notassigned", "noreverse", "norevdns", "nordns",
+    "noptr", "notset", "notdefined", "hostedby", "hostby", "localhost",
+};
+
+/* Is the host part (the name itself when it has none) nothing but a
+ * placeholder: letters and separators only, holding one of the words
+ * above? "unknown.example.net", "no-reverse-dns.example.org",
+ * "hosted-by.example-hoster.com". A server's name is a word its admin
+ * chose; a number or another word beside the placeholder leaves the
+ * decision to the other evidence. */
+static const char *generic_placeholder(const generic_name *n)
+{
+    char buf[64];
+    bool first[64], last[64];      /* a word of the name starts / ends here */
+    size_t bl = 0, end = n->host_labels > 0
+                         ? n->lab[n->host_labels - 1].off + n->lab[n->host_labels - 1].len
+                         : n->lab[0].len;
+
+    for (size_t i = 0; i < end; i++) {
+        if (generic_is_sep(n->s[i]))
+            continue;
+        if (!generic_is_alpha(n->s[i]) || bl + 1 >= sizeof(buf))
+            return NULL;
+        first[bl] = i == 0 || generic_is_sep(n->s[i - 1]);
+        last[bl] = i + 1 == end || generic_is_sep(n->s[i + 1]);
+        buf[bl++] = n->s[i];
+    }
+    buf[bl] = '\0';
+    for (size_t k = 0; k < sizeof(generic_placeholders) / sizeof(*generic_placeholders); k++) {
+        const char *p = generic_placeholders[k];
+        size_t pl = strlen(p);
+
+        /* whole words of the name, with at most a few letters of wording
+         * around them ("reverse-not-set", "no-reverse-dns-configured"),
+         * never part of a word ("hostbyte") */
+        if (bl > pl + 12)
+            continue;
+        for (const char *at = strstr(buf, p); at != NULL; at = strstr(at + 1, p)) {
+            size_t o = (size_t)(at - buf);
+
+            if (first[o] && last[o + pl - 1])
+                return p;
+        }
+    }
+    return NULL;
+}
+
 /* Subscriber-line shapes in one word of the first label (cut at '-' and
  * '_'): a hex run of 12..16 digits with letters and digits (a cable
  * modem's MAC address, "h0002a5d76857", "s0106a84e3f1b2c3d"), and the
@@ -1374,6 +1445,15 @@ static bool generic_num_alone(const generic_name *n, const generic_num *g)
     size_t st = g->off, end = g->off + g->len;
     bool left = st == lo || generic_is_sep(n->s[st - 1]) ||
                 (st == lo + 1 && generic_is_alpha(n->s[lo]));
+
+    /* zero-padded to three digits behind a tag of up to three letters
+     * ("pl027" for 61.197.82.27): a template's "%03d", not a number an
+     * admin gave a host ("mx07", "server040" keep two or add a word) */
+    if (!left && g->len == 3 && n->s[st] == '0' && st - lo <= 3) {
+        left = true;
+        for (size_t k = lo; k < st; k++)
+            left = left && generic_is_alpha(n->s[k]);
+    }
 
     return g->len <= 3 && left && (end == hi || !generic_is_digit(n->s[end]));
 }
@@ -1573,6 +1653,12 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
     if (ip != NULL)
         generic_ip(&n, ip, &ipev);
     generic_tokens(&n, &tokev);
+    if ((hit = generic_placeholder(&n)) != NULL && tokev.isp_best < PTS_PLACEHOLDER) {
+        tokev.isp_pts += PTS_PLACEHOLDER;
+        tokev.isp_best = PTS_PLACEHOLDER;
+        tokev.isp = hit;
+        tokev.isp_label = 0;
+    }
     shape = generic_shape(&n, &shape_what);
     /* the address found in the name already explains its shape */
     if (ipev.pts > 0)

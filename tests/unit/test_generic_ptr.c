@@ -135,6 +135,24 @@ static const tcase cases[] = {
     {"mix-dim-civ-vi.example.org", "10.20.30.6", false, NULL},
     {"tce-e-7-182-54.example-isp.net.cn", "202.106.182.54", true, "embedded as 182-54 in the first label"},
     {"mta-182-54.example-esp.com", "202.106.182.54", false, NULL},
+    /* placeholders as all the host part says */
+    {"hostby.example-vps.eu", "5.188.11.165", true, "'hostby'"},
+    {"no-reverse-dns.example-hoster.net", NULL, true, "'noreverse'"},
+    {"unknown.example-isp.net", "203.0.113.9", true, "'unknown'"},
+    {"localhost", "203.0.113.9", true, "'localhost'"},
+    {"mail-unknown.example.com", NULL, false, NULL},
+    {"hostbyte.example.com", NULL, false, NULL},
+    /* access words of other languages and technologies, with a number */
+    {"a1b-12-34.kunde.example-isp.dk", "192.0.12.34", true, "ISP token 'kund'"},
+    {"a1b-12-34.example-isp.dk", "192.0.12.34", false, "not enough"},
+    {"klient12.example-isp.pl", NULL, false, "weak signs only"},
+    {"a1b-56-78.abonent.example-isp.ru", "192.0.56.78", true, "ISP token 'abon'"},
+    {"a1b-56-78.gpon.example-isp.net", "192.0.56.78", true, "ISP token 'gpon'"},
+    {"a1b-56-78.fibra.example-isp.it", "192.0.56.78", true, "ISP token 'fibra'"},
+    {"a1b-56-78.kabel.example-isp.de", "192.0.56.78", true, "ISP token 'kabel'"},
+    /* the host octet zero-padded behind a short tag */
+    {"pl027.nas934.d-osaka.example-isp.ne.jp", "61.197.82.27", true, "host octet"},
+    {"mx027.example.org", "61.197.82.27", false, NULL},
     {"box50101.example-hoster.com", NULL, false, NULL},
     /* case and trailing dot */
     {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
