@@ -100,6 +100,9 @@
 #define PTS_IP6_HALF 12             /* four or more IPv6 groups */
 #define PTS_SHAPE_QUAD 8            /* first label holds four octet-like numbers */
 #define PTS_SHAPE_TRIPLE 4          /* ... three */
+#define PTS_SHAPE_PAIR 4            /* ... two, joined: "cliente-12-34" */
+#define PTS_SHAPE_PADDED 8          /* twelve digits in four groups of three, each an
+                                     * octet: "softbank126012034056" */
 #define PTS_SHAPE_NUMBERED 2        /* any number in the first label */
 #define PTS_SHAPE_LONG 4            /* a run of six or more digits: a line or customer id */
 #define PTS_SHAPE_MAC 8             /* 12..16 hex digits: a modem's MAC address */
@@ -1216,20 +1219,31 @@ static const char *const generic_placeholders[] = {
     "noptr", "notset", "notdefined", "hostedby", "hostby", "localhost",
 };
 
-/* Is the host part (the name itself when it has none) nothing but a
- * placeholder: letters and separators only, holding one of the words
- * above? "unknown.example.net", "no-reverse-dns.example.org",
- * "hosted-by.example-hoster.com". A server's name is a word its admin
- * chose; a number or another word beside the placeholder leaves the
- * decision to the other evidence. */
+/* Words of end-user access that name a whole pool when they are all the
+ * host part says ("dynamic.example-isp.net", "dhcp.example-isp.com").
+ * Not "static" ("static.example-cdn.net" serves files) nor "cable" or
+ * "pool", which other trades use. */
+static const char *const generic_pool_words[] = {
+    "dynamic", "dyn", "dhcp", "dialup", "dsl", "adsl", "xdsl", "vdsl", "ppp", "pppoe",
+    "broadband", "subscriber", "subscribers", "residential", "ftth",
+};
+
+/* Is the host part nothing but a placeholder: letters and separators
+ * only, holding one of the words above? "unknown.example.net",
+ * "no-reverse-dns.example.org", "hosted-by.example-hoster.com". A
+ * server's name is a word its admin chose; a number beside the
+ * placeholder leaves the decision to the other evidence. A name with no
+ * host part is a registered domain a company chose ("unknown-company.com"),
+ * unless it is "localhost" itself. */
 static const char *generic_placeholder(const generic_name *n)
 {
     char buf[64];
     bool first[64], last[64];      /* a word of the name starts / ends here */
-    size_t bl = 0, end = n->host_labels > 0
-                         ? n->lab[n->host_labels - 1].off + n->lab[n->host_labels - 1].len
-                         : n->lab[0].len;
+    size_t bl = 0, end;
 
+    if (n->host_labels == 0)
+        return n->lab[0].len == 9 && memcmp(n->s, "localhost", 9) == 0 ? "localhost" : NULL;
+    end = n->lab[n->host_labels - 1].off + n->lab[n->host_labels - 1].len;
     for (size_t i = 0; i < end; i++) {
         if (generic_is_sep(n->s[i]))
             continue;
@@ -1240,6 +1254,9 @@ static const char *generic_placeholder(const generic_name *n)
         buf[bl++] = n->s[i];
     }
     buf[bl] = '\0';
+    for (size_t k = 0; k < sizeof(generic_pool_words) / sizeof(*generic_pool_words); k++)
+        if (strcmp(buf, generic_pool_words[k]) == 0 && n->host_labels == 1)
+            return generic_pool_words[k];
     for (size_t k = 0; k < sizeof(generic_placeholders) / sizeof(*generic_placeholders); k++) {
         const char *p = generic_placeholders[k];
         size_t pl = strlen(p);
@@ -1247,7 +1264,7 @@ static const char *generic_placeholder(const generic_name *n)
         /* whole words of the name, with at most a few letters of wording
          * around them ("reverse-not-set", "no-reverse-dns-configured"),
          * never part of a word ("hostbyte") */
-        if (bl > pl + 12)
+        if (bl > pl + 14)
             continue;
         for (const char *at = strstr(buf, p); at != NULL; at = strstr(at + 1, p)) {
             size_t o = (size_t)(at - buf);
@@ -1308,10 +1325,10 @@ static void generic_word_shape(const char *w, size_t len, bool *mac, bool *wrapp
         *runs = r;
 }
 
-/* The first label is a short tag of letters and a number of seven or
- * more digits, nothing else ("h1832461", "p15105218", "vmi1234567",
- * "n219076184117"): a provider numbering its customers, lines or rented
- * machines in the millions. A host someone named carries a small number
+/* The first word of the first label is a short tag of letters and a
+ * number of seven or more digits, nothing else ("h1832461", "p15105218",
+ * "vmi1234567", "n219076184117", "p3012034-ipxg..."): a provider
+ * numbering its customers, lines or rented machines in the millions. A host someone named carries a small number
  * ("mx2", "box5010", "vps123456" on a hoster's own relay); a longer one
  * with a server word ("mail-oln040092254012") loses to that word. */
 static bool generic_tagged_id(const char *s, size_t len)
@@ -1326,6 +1343,25 @@ static bool generic_tagged_id(const char *s, size_t len)
         if (!generic_is_digit(s[k]))
             return false;
     return true;
+}
+
+/* A run of exactly twelve digits in the first label whose groups of
+ * three are each an octet ("softbank126012034056", "kd106154012034"):
+ * the padded address even when the client address is not known. One in
+ * 250 twelve-digit numbers reads so by chance, and hosts someone named
+ * do not carry twelve digits. */
+static bool generic_padded_quad(const generic_name *n)
+{
+    for (size_t i = 0; i < n->nnum && n->num[i].label == 0; i++) {
+        const char *d = n->s + n->num[i].off;
+        bool ok = n->num[i].len == 12;
+
+        for (int k = 0; ok && k < 4; k++)
+            ok = (d[3 * k] - '0') * 100 + (d[3 * k + 1] - '0') * 10 + (d[3 * k + 2] - '0') <= 255;
+        if (ok)
+            return true;
+    }
+    return false;
 }
 
 /* Shape of the first label: numbers that look like octets, or the
@@ -1378,6 +1414,10 @@ static int generic_shape(const generic_name *n, const char **what)
         *what = "four numbers like an IPv4 address";
         return PTS_SHAPE_QUAD;
     }
+    if (generic_padded_quad(n)) {
+        *what = "an IPv4 address padded to twelve digits";
+        return PTS_SHAPE_PADDED;
+    }
     if (mac) {
         *what = "a MAC-address-like hex id";
         return PTS_SHAPE_MAC;
@@ -1390,7 +1430,7 @@ static int generic_shape(const generic_name *n, const char **what)
         *what = "a long number wrapped in letters";
         return PTS_SHAPE_WRAPPED;
     }
-    if (generic_tagged_id(s, len)) {
+    if (generic_tagged_id(s, strcspn(s, "-_."))) {    /* the label ends at a dot */
         *what = "a tag and a number of seven or more digits";
         return PTS_SHAPE_ID;
     }
@@ -1406,6 +1446,11 @@ static int generic_shape(const generic_name *n, const char **what)
     if (octets == 3) {
         *what = "three numbers like IPv4 octets";
         pts = PTS_SHAPE_TRIPLE;
+    } else if (octets == 2) {
+        /* the host's last two octets, as generic names end; a server
+         * numbered that way keeps a server word ("mail12-34") */
+        *what = "two numbers like IPv4 octets";
+        pts = PTS_SHAPE_PAIR;
     } else if (longest >= 6) {
         *what = "a long number";
         pts = PTS_SHAPE_LONG;

@@ -124,7 +124,15 @@ static const tcase cases[] = {
      * octets padded explain a long number, which is then no line id */
     {"h1832461.example-hoster.net", "85.214.85.40", true, "a tag and a number of seven"},
     {"vmi1234567.example-vps.net", NULL, true, "a tag and a number of seven"},
-    {"n219076184117.example-isp.com", NULL, true, "a tag and a number of seven"},
+    {"p15105218.example-hoster.info", NULL, true, "a tag and a number of seven"},
+    {"p3012034-ipxg00b01tokyo.tokyo.example-isp.ne.jp", NULL, true,
+     "a tag and a number of seven"},
+    /* without the address: its padded twelve digits, two octet-like numbers */
+    {"n219076184117.example-isp.com", NULL, true, "padded to twelve digits"},
+    {"softbank126012034056.example-isp.net", NULL, true, "padded to twelve digits"},
+    {"mail-oln040092254012.example.com", NULL, false, NULL},
+    {"cliente-12-34.example.com.ar", NULL, true, "two numbers like IPv4 octets"},
+    {"m228-12.example-esp.net", NULL, false, NULL},
     {"vms173005pub.example-telco.net", "206.46.173.5", false, "embedded as 173005"},
     {"mail1234567.example.com", NULL, false, NULL},
     /* octets in Roman numerals, hex words, parted by 'x'; the last two
