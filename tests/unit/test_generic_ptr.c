@@ -149,6 +149,10 @@ static const tcase cases[] = {
     {"unknown.example-isp.net", "203.0.113.9", true, "'unknown'"},
     {"localhost", "203.0.113.9", true, "'localhost'"},
     {"mail-unknown.example.com", NULL, false, NULL},
+    {"unknown-company.com", "203.0.113.9", false, NULL},
+    {"dynamic.example-isp.net", "203.0.113.7", true, "'dynamic'"},
+    {"dhcp.example-isp.com", NULL, true, "'dhcp'"},
+    {"dynamic-design.example.com", NULL, false, NULL},
     {"hostbyte.example.com", NULL, false, NULL},
     /* access words of other languages and technologies, with a number */
     {"a1b-12-34.kunde.example-isp.dk", "192.0.12.34", true, "ISP token 'kund'"},
