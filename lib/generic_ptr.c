@@ -101,6 +101,10 @@
 #define PTS_SHAPE_QUAD 8            /* first label holds four octet-like numbers */
 #define PTS_SHAPE_TRIPLE 4          /* ... three */
 #define PTS_SHAPE_PAIR 4            /* ... two, joined: "cliente-12-34" */
+#define PTS_SHAPE_HEX 8             /* without the address: eight hex digits behind a short
+                                     * tag that read as a public address: "i5e8636fa" */
+#define PTS_SHAPE_SPREAD 8          /* four octet-like numbers as words of the first host
+                                     * labels: "180.sub-174-201-60", "ip.39.168.154.45" */
 #define PTS_SHAPE_PADDED 8          /* twelve digits in four groups of three, each an
                                      * octet: "softbank126012034056" */
 #define PTS_SHAPE_NUMBERED 2        /* any number in the first label */
@@ -1276,6 +1280,16 @@ static const char *generic_placeholder(const generic_name *n)
     return NULL;
 }
 
+/* Six digits that read as two octets padded to three ("173005" in
+ * "vms173005pub" for 206.46.173.5): half an address, the way an
+ * operator numbers its servers by address, not a subscriber id. */
+static bool generic_two_padded(const char *d, size_t len)
+{
+    return len == 6 && (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0') <= 255 &&
+           (d[3] - '0') * 100 + (d[4] - '0') * 10 + (d[5] - '0') <= 255 &&
+           (d[0] == '0' || d[3] == '0');
+}
+
 /* Subscriber-line shapes in one word of the first label (cut at '-' and
  * '_'): a hex run of 12..16 digits with letters and digits (a cable
  * modem's MAC address, "h0002a5d76857", "s0106a84e3f1b2c3d"), and the
@@ -1295,7 +1309,8 @@ static void generic_word_shape(const char *w, size_t len, bool *mac, bool *wrapp
         while (j < len && generic_is_digit(w[j]))
             j++;
         if (j - i >= 6 && j + 2 <= len && generic_is_alpha(w[i - 1]) &&
-            generic_is_alpha(w[i - 2]) && generic_is_alpha(w[j]) && generic_is_alpha(w[j + 1]))
+            generic_is_alpha(w[i - 2]) && generic_is_alpha(w[j]) && generic_is_alpha(w[j + 1]) &&
+            !generic_two_padded(w + i, j - i))
             *wrapped = true;
         i = j;
     }
@@ -1364,10 +1379,64 @@ static bool generic_padded_quad(const generic_name *n)
     return false;
 }
 
+/* The first label is a tag of up to three letters and eight hex digits,
+ * digits and letters mixed ("i5e8636fa", "c950fb5e", "zaq7a1b0809"),
+ * whose first byte is a public unicast octet: the address in hex, the
+ * form of several ISPs. Used only when the client address is unknown:
+ * with it, the hex matcher checks the exact address, and eight hex
+ * digits that are not the client's are a hash, not an address. */
+static bool generic_hex_quad(const generic_name *n)
+{
+    const char *s = n->s + n->lab[0].off;
+    size_t len = n->lab[0].len, digits = 0, letters = 0;
+    int first;
+
+    if (len < 8 || len - 8 > 3)
+        return false;
+    for (size_t k = 0; k < len - 8; k++)
+        if (!generic_is_alpha(s[k]))
+            return false;
+    for (size_t k = len - 8; k < len; k++) {
+        if (!generic_is_hex(s[k]))
+            return false;
+        digits += generic_is_digit(s[k]);
+        letters += !generic_is_digit(s[k]);
+    }
+    first = (int)strtol((char[3]){s[len - 8], s[len - 7], '\0'}, NULL, 16);
+    return digits >= 2 && letters >= 1 && first >= 1 && first <= 223 && first != 10 &&
+           first != 127;
+}
+
+/* Four octet-like numbers in a row, each a word of its own, in the host
+ * part, the first in the first two labels, with nothing but separators
+ * and words of letters between them ("180.sub-174-201-60",
+ * "ip.39.168.154.45"): the address spread over labels. */
+static bool generic_spread_quad(const generic_name *n)
+{
+    for (size_t i = 0; i + 4 <= n->nnum; i++) {
+        bool ok = n->num[i].label <= 1 && n->num[i + 3].label < n->host_labels;
+
+        for (size_t j = i; ok && j < i + 4; j++) {
+            const generic_num *g = &n->num[j];
+            size_t end = g->off + g->len;
+
+            ok = g->len <= 3 && g->val <= 255 &&
+                 (g->off == 0 || generic_is_sep(n->s[g->off - 1])) &&
+                 (end == n->len || generic_is_sep(n->s[end]));
+            /* between two numbers: separators and letters only */
+            for (size_t k = end; ok && j + 1 < i + 4 && k < n->num[j + 1].off; k++)
+                ok = generic_is_sep(n->s[k]) || generic_is_alpha(n->s[k]);
+        }
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
 /* Shape of the first label: numbers that look like octets, or the
  * marks of a line or customer id (long numbers, MAC addresses, runs of
  * letters and digits, many numbered segments). */
-static int generic_shape(const generic_name *n, const char **what)
+static int generic_shape(const generic_name *n, bool no_ip, const char **what)
 {
     size_t octets = 0, longest = 0, run = 0, runs = 0, words = 0, numbered = 0;
     const char *s = n->s + n->lab[0].off;
@@ -1417,6 +1486,14 @@ static int generic_shape(const generic_name *n, const char **what)
     if (generic_padded_quad(n)) {
         *what = "an IPv4 address padded to twelve digits";
         return PTS_SHAPE_PADDED;
+    }
+    if (generic_spread_quad(n)) {
+        *what = "four numbers like IPv4 octets spread over its labels";
+        return PTS_SHAPE_SPREAD;
+    }
+    if (no_ip && generic_hex_quad(n)) {
+        *what = "eight hex digits like an IPv4 address";
+        return PTS_SHAPE_HEX;
     }
     if (mac) {
         *what = "a MAC-address-like hex id";
@@ -1704,7 +1781,7 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
         tokev.isp = hit;
         tokev.isp_label = 0;
     }
-    shape = generic_shape(&n, &shape_what);
+    shape = generic_shape(&n, ip == NULL, &shape_what);
     /* the address found in the name already explains its shape */
     if (ipev.pts > 0)
         shape = 0;
