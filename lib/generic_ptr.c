@@ -225,12 +225,12 @@ static const generic_token generic_isp_tokens[] = {
     {"klient", 6, TOK_PREFIX, 4}, {"utent", 5, TOK_PREFIX, 4}, {"usuari", 6, TOK_PREFIX, 4},
     {"abon", 4, TOK_PREFIX, 4}, {"asiakas", 7, TOK_PREFIX, 4}, {"klant", 5, TOK_PREFIX, 4},
     {"kabel", 5, TOK_PREFIX, 6}, {"fibra", 5, TOK_PREFIX, 4}, {"estatic", 7, TOK_PREFIX, 4},
-    {"statik", 6, TOK_PREFIX, 4}, {"dinamik", 7, TOK_SUBSTR, 6}, {"priv", 4, TOK_EXACT, 3},
+    {"statik", 6, TOK_PREFIX, 4}, {"dinamik", 7, TOK_PREFIX, 6}, {"priv", 4, TOK_EXACT, 3},
     {"mobil", 5, TOK_PREFIX, 4}, {"movil", 5, TOK_PREFIX, 4}, {"movel", 5, TOK_EXACT, 4},
-    {"laajakaista", 11, TOK_SUBSTR, 6},
+    {"laajakaista", 11, TOK_PREFIX, 6},
     /* access technology: passive optical networks, carrier-grade NAT and
      * DS-Lite, broadband gateways, modems, GSM, fibre to the premises */
-    {"gpon", 4, TOK_SUBSTR, 6}, {"epon", 4, TOK_EXACT, 6}, {"xpon", 4, TOK_EXACT, 6},
+    {"gpon", 4, TOK_PREFIX, 6}, {"epon", 4, TOK_EXACT, 6}, {"xpon", 4, TOK_EXACT, 6},
     {"cgnat", 5, TOK_EXACT, 4}, {"aftr", 4, TOK_EXACT, 4}, {"bng", 3, TOK_EXACT, 4},
     {"modem", 5, TOK_PREFIX, 6}, {"gsm", 3, TOK_EXACT, 4}, {"fttp", 4, TOK_PREFIX, 6},
 };
@@ -1104,10 +1104,11 @@ static bool generic_tok_match(const generic_token *t, const char *w, size_t wl)
     case TOK_PREFIX:
         return memcmp(w, t->tok, tl) == 0;
     case TOK_SUFFIX:
-        return wl <= tl + 3 && memcmp(w + wl - tl, t->tok, tl) == 0;
+        return wl <= tl + 3 && w[wl - 1] == t->tok[tl - 1] &&
+               memcmp(w + wl - tl, t->tok, tl) == 0;
     default:
         for (size_t i = 0; i + tl <= wl; i++)
-            if (memcmp(w + i, t->tok, tl) == 0)
+            if (w[i] == t->tok[0] && memcmp(w + i, t->tok, tl) == 0)
                 return true;
         return false;
     }
