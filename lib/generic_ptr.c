@@ -19,19 +19,32 @@
  *      nearly so; the last two octets only count together with other
  *      evidence, a little more when they end the first label, and fully
  *      when they are all the first label holds but one word of letters
- *      ("85-100.", "diup-199-27.", "31.158.access.", "n53-h187."); the host
- *      octet alone at the edge of the first label only adds. For IPv6,
- *      four or more 16-bit groups or the nibbles of the address.
+ *      ("85-100.", "diup-199-27.", "31.158.access.", "n53-h187.") or
+ *      behind a third octet-like number ("tce-e-7-182-54."); the host
+ *      octet alone at the edge of the first label, or zero-padded behind a
+ *      short tag ("pl027."), only adds. Octets may be spelled as Roman
+ *      numerals or hex words or parted by an 'x' ("190-128-lxiii-xxx",
+ *      "113x36x12x34"). The last two octets padded in a long number
+ *      ("vms173005pub") mark the number as the host's address, not a
+ *      line id. For IPv6, four or more 16-bit groups or the nibbles of
+ *      the address.
  *   4. ISP tokens (dsl, dyn, pool, cable, ...) weighed by where they stand:
  *      in the host part they count fully, in the registered domain half.
- *      A first label made of four numbers that could be octets looks like
- *      an address even when the client address is not known; so do the
+ *      Access words of other languages count too ("kunde", "klient",
+ *      "abonent", "kabel", "fibra"). A first label made of four numbers
+ *      that could be octets looks like an address even when the client
+ *      address is not known, and so do twelve digits in four octet groups,
+ *      four octet-like words spread over the first labels and, without
+ *      the address only, eight hex digits behind a short tag; so do the
  *      marks of a line or customer id: a MAC-derived hex run, seven or
- *      more letter/digit runs, a long number wrapped in letters, a letter
- *      and a number, mostly digits, nothing but digits, every host
- *      label numbered. Hosters' words for a rented machine ("vps",
- *      "dedicated") count as whole words only, and placeholders
- *      ("unassigned") decide alone. The
+ *      more letter/digit runs, a long number wrapped in letters, a short
+ *      tag and a number of seven or more digits ("h1832461"), a letter
+ *      and a number, two or three octet-like numbers, mostly digits,
+ *      nothing but digits, every host label numbered. Hosters' words for
+ *      a rented machine ("vps", "dedicated") count as whole words only,
+ *      and placeholders as all the host part says ("unassigned",
+ *      "unknown", "no-reverse-dns", "hosted-by", a bare "dynamic")
+ *      decide alone. The
  *      registered domain comes from the ICANN section of the Public
  *      Suffix List (regdom.h).
  *   5. Server tokens (mail, mx, smtp, relay, out ...) in the host part
