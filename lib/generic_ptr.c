@@ -19,19 +19,32 @@
  *      nearly so; the last two octets only count together with other
  *      evidence, a little more when they end the first label, and fully
  *      when they are all the first label holds but one word of letters
- *      ("85-100.", "diup-199-27.", "31.158.access.", "n53-h187."); the host
- *      octet alone at the edge of the first label only adds. For IPv6,
- *      four or more 16-bit groups or the nibbles of the address.
+ *      ("85-100.", "diup-199-27.", "31.158.access.", "n53-h187.") or
+ *      behind a third octet-like number ("tce-e-7-182-54."); the host
+ *      octet alone at the edge of the first label, or zero-padded behind a
+ *      short tag ("pl027."), only adds. Octets may be spelled as Roman
+ *      numerals or hex words or parted by an 'x' ("190-128-lxiii-xxx",
+ *      "113x36x12x34"). The last two octets padded in a long number
+ *      ("vms173005pub") mark the number as the host's address, not a
+ *      line id. For IPv6, four or more 16-bit groups or the nibbles of
+ *      the address.
  *   4. ISP tokens (dsl, dyn, pool, cable, ...) weighed by where they stand:
  *      in the host part they count fully, in the registered domain half.
- *      A first label made of four numbers that could be octets looks like
- *      an address even when the client address is not known; so do the
+ *      Access words of other languages count too ("kunde", "klient",
+ *      "abonent", "kabel", "fibra"). A first label made of four numbers
+ *      that could be octets looks like an address even when the client
+ *      address is not known, and so do twelve digits in four octet groups,
+ *      four octet-like words spread over the first labels and, without
+ *      the address only, eight hex digits behind a short tag; so do the
  *      marks of a line or customer id: a MAC-derived hex run, seven or
- *      more letter/digit runs, a long number wrapped in letters, a letter
- *      and a number, mostly digits, nothing but digits, every host
- *      label numbered. Hosters' words for a rented machine ("vps",
- *      "dedicated") count as whole words only, and placeholders
- *      ("unassigned") decide alone. The
+ *      more letter/digit runs, a long number wrapped in letters, a short
+ *      tag and a number of seven or more digits ("h1832461"), a letter
+ *      and a number, two or three octet-like numbers, mostly digits,
+ *      nothing but digits, every host label numbered. Hosters' words for
+ *      a rented machine ("vps", "dedicated") count as whole words only,
+ *      and placeholders as all the host part says ("unassigned",
+ *      "unknown", "no-reverse-dns", "hosted-by", a bare "dynamic")
+ *      decide alone. The
  *      registered domain comes from the ICANN section of the Public
  *      Suffix List (regdom.h).
  *   5. Server tokens (mail, mx, smtp, relay, out ...) in the host part
@@ -94,10 +107,19 @@
 #define PTS_IP_TWO_END 5            /* ... ending the first label ("cm-vina5-168-207") */
 #define PTS_IP_TWO_BARE 8           /* ... as all there is to the first label but one
                                      * word ("85-100.", "diup-199-27.", "31.158.access.") */
+#define PTS_IP_TWO_CHAIN 8          /* ... ending the first label behind a third octet-like
+                                     * number: "tce-e-7-182-54" */
 #define PTS_IP_HOST 3               /* host octet alone, first or last number of the first label */
 #define PTS_IP6_HALF 12             /* four or more IPv6 groups */
 #define PTS_SHAPE_QUAD 8            /* first label holds four octet-like numbers */
 #define PTS_SHAPE_TRIPLE 4          /* ... three */
+#define PTS_SHAPE_PAIR 4            /* ... two, joined: "cliente-12-34" */
+#define PTS_SHAPE_HEX 8             /* without the address: eight hex digits behind a short
+                                     * tag that read as a public address: "i5e8636fa" */
+#define PTS_SHAPE_SPREAD 8          /* four octet-like numbers as words of the first host
+                                     * labels: "180.sub-174-201-60", "ip.39.168.154.45" */
+#define PTS_SHAPE_PADDED 8          /* twelve digits in four groups of three, each an
+                                     * octet: "softbank126012034056" */
 #define PTS_SHAPE_NUMBERED 2        /* any number in the first label */
 #define PTS_SHAPE_LONG 4            /* a run of six or more digits: a line or customer id */
 #define PTS_SHAPE_MAC 8             /* 12..16 hex digits: a modem's MAC address */
@@ -105,10 +127,13 @@
 #define PTS_SHAPE_SOME_RUNS 3       /* ... five or six */
 #define PTS_SHAPE_SEGMENTS 3        /* four or more words, three with digits: "fl-edel-u2-c3c-233" */
 #define PTS_SHAPE_WRAPPED 8         /* six or more digits between letters: "pcp04024417pcs" */
+#define PTS_SHAPE_ID 8              /* a short tag and seven or more digits are all the
+                                     * first label holds: "h1832461", "vmi1234567" */
 #define PTS_SHAPE_LETTER_ID 4       /* the first label is one letter and 5+ digits: "a96134" */
 #define PTS_SHAPE_MOSTLY_DIGITS 2   /* two thirds of the first label are digits, 8 or more */
 #define PTS_SHAPE_ALL_NUMBERED 2    /* two or more host labels, each with digits: "cm89.omega139" */
 #define PTS_SHAPE_ALL_DIGITS 2      /* the first label is a number and nothing else: "143005." */
+#define PTS_PLACEHOLDER 8           /* the host part only says nobody named the address */
 #define PTS_SERVER_FIRST (-12)      /* server token in the first label */
 #define PTS_SERVER_HOST (-6)        /* ... elsewhere in the host part */
 
@@ -181,7 +206,7 @@ static const generic_token generic_isp_tokens[] = {
     {"hsd", 3, TOK_EXACT, 6}, {"hsi", 3, TOK_EXACT, 4}, {"catv", 4, TOK_SUBSTR, 6},
     {"docsis", 6, TOK_SUBSTR, 6}, {"cm", 2, TOK_EXACT, 4}, {"cgn", 3, TOK_EXACT, 4},
     {"nat", 3, TOK_EXACT, 4}, {"dip", 3, TOK_EXACT, 4}, {"subscriber", 10, TOK_SUBSTR, 6},
-    {"abo", 3, TOK_EXACT, 4}, {"kunden", 6, TOK_PREFIX, 4}, {"client", 6, TOK_PREFIX, 4},
+    {"abo", 3, TOK_EXACT, 4}, {"kund", 4, TOK_PREFIX, 4}, {"client", 6, TOK_PREFIX, 4},
     {"clients", 7, TOK_EXACT, 4}, {"user", 4, TOK_PREFIX, 4}, {"home", 4, TOK_PREFIX, 4},
     {"host", 4, TOK_EXACT, 3}, {"ip", 2, TOK_EXACT, 4}, {"ipv", 3, TOK_EXACT, 3},
     {"static", 6, TOK_PREFIX, 4}, {"fixed", 5, TOK_PREFIX, 4}, {"fix", 3, TOK_EXACT, 3},
@@ -203,6 +228,24 @@ static const generic_token generic_isp_tokens[] = {
     {"lns", 3, TOK_EXACT, 4},
     /* abbreviations of access words, and tunnels of end users */
     {"sta", 3, TOK_EXACT, 4}, {"vpn", 3, TOK_EXACT, 4},
+    /* the same words in the languages of the ISPs that use them: customer
+     * or subscriber (de/da/sv "kunde", pl/cs "klient", it "utente", es/pt
+     * "usuario", fr/ru "abonne"/"abonent", fi "asiakas", nl "klant"),
+     * cable, fibre, static, dynamic (de/nl/pl "kabel", es/it/pt "fibra",
+     * es "estatica", tr/de "statik", tr "dinamik"), private line (sv
+     * "priv"), mobile (de/sv "mobil", es "movil", pt "movel"), broadband
+     * (fi "laajakaista") */
+    {"klient", 6, TOK_PREFIX, 4}, {"utent", 5, TOK_PREFIX, 4}, {"usuari", 6, TOK_PREFIX, 4},
+    {"abon", 4, TOK_PREFIX, 4}, {"asiakas", 7, TOK_PREFIX, 4}, {"klant", 5, TOK_PREFIX, 4},
+    {"kabel", 5, TOK_PREFIX, 6}, {"fibra", 5, TOK_PREFIX, 4}, {"estatic", 7, TOK_PREFIX, 4},
+    {"statik", 6, TOK_PREFIX, 4}, {"dinamik", 7, TOK_PREFIX, 6}, {"priv", 4, TOK_EXACT, 3},
+    {"mobil", 5, TOK_PREFIX, 4}, {"movil", 5, TOK_PREFIX, 4}, {"movel", 5, TOK_EXACT, 4},
+    {"laajakaista", 11, TOK_PREFIX, 6},
+    /* access technology: passive optical networks, carrier-grade NAT and
+     * DS-Lite, broadband gateways, modems, GSM, fibre to the premises */
+    {"gpon", 4, TOK_PREFIX, 6}, {"epon", 4, TOK_EXACT, 6}, {"xpon", 4, TOK_EXACT, 6},
+    {"cgnat", 5, TOK_EXACT, 4}, {"aftr", 4, TOK_EXACT, 4}, {"bng", 3, TOK_EXACT, 4},
+    {"modem", 5, TOK_PREFIX, 6}, {"gsm", 3, TOK_EXACT, 4}, {"fttp", 4, TOK_PREFIX, 6},
 };
 
 /* Word tokens with digits ("3g"), matched against whole words only. */
@@ -678,7 +721,14 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
                 bool ends = n->num[i].label == 0 && n->nlab > 1 &&
                             end == n->lab[0].off + n->lab[0].len &&
                             n->num[i].off > 0 && generic_is_sep(n->s[n->num[i].off - 1]);
+                /* ... and behind a third octet-like number it stands where
+                 * the address stands in a generic name whose network part
+                 * is recoded (a site or pool number): two pieces of
+                 * evidence, the octets and the address-like chain */
+                bool chain = ends && i > 0 && n->num[i - 1].label == 0 &&
+                             generic_num_chain(n, i - 1, 3);
                 int pts = generic_ip4_two_bare(n, i) ? PTS_IP_TWO_BARE
+                          : chain ? PTS_IP_TWO_CHAIN
                           : ends ? PTS_IP_TWO_END : PTS_IP_TWO;
 
                 generic_ipev_take(best, pts,
@@ -691,13 +741,23 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
 
 /* Octets run together in one digit run: unpadded ("851056487") or padded
  * to three digits ("085105064087"), either order; the last three octets
- * padded ("105064087"); or the address as one 32-bit decimal integer. */
+ * padded ("105064087"); or the address as one 32-bit decimal integer.
+ * The last two octets padded ("173005" in "vms173005pub" for
+ * 206.46.173.5) are only a part of the address, weak evidence; but
+ * finding them tells that the long number is the host's address, not
+ * a subscriber id, so the shape of a line id no longer counts. */
+#define GENERIC_RUN_FORMS 9
 static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
                              generic_ipev *best)
 {
-    char forms[7][16];
-    static const int pts[7] = {PTS_IP_FULL, PTS_IP_FULL, PTS_IP_FULL, PTS_IP_FULL,
-                               PTS_IP_FULL, PTS_IP_THREE, PTS_IP_THREE};
+    char forms[GENERIC_RUN_FORMS][16];
+    static const int pts[GENERIC_RUN_FORMS] = {PTS_IP_FULL, PTS_IP_FULL, PTS_IP_FULL,
+                                               PTS_IP_FULL, PTS_IP_FULL, PTS_IP_THREE,
+                                               PTS_IP_THREE, PTS_IP_TWO, PTS_IP_TWO};
+    static const char *const what[GENERIC_RUN_FORMS] = {
+        "client IP", "client IP", "client IP", "client IP", "client IP",
+        "last three octets of client IP", "last three octets of client IP",
+        "last two octets of client IP", "last two octets of client IP"};
     uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 
     snprintf(forms[0], sizeof(forms[0]), "%u%u%u%u", b[0], b[1], b[2], b[3]);
@@ -707,17 +767,17 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
     snprintf(forms[4], sizeof(forms[4]), "%lu", (unsigned long)v);
     snprintf(forms[5], sizeof(forms[5]), "%03u%03u%03u", b[1], b[2], b[3]);
     snprintf(forms[6], sizeof(forms[6]), "%03u%03u%03u", b[3], b[2], b[1]);
+    snprintf(forms[7], sizeof(forms[7]), "%03u%03u", b[2], b[3]);
+    snprintf(forms[8], sizeof(forms[8]), "%03u%03u", b[3], b[2]);
 
     for (size_t i = 0; i < n->nnum; i++) {
         const generic_num *g = &n->num[i];
 
-        if (g->len < 7)             /* shorter runs are too easy to hit by chance */
+        if (g->len < 6)             /* shorter runs are too easy to hit by chance */
             continue;
-        for (size_t f = 0; f < 7; f++) {
+        for (size_t f = 0; f < GENERIC_RUN_FORMS; f++) {
             if (strlen(forms[f]) == g->len && memcmp(forms[f], n->s + g->off, g->len) == 0)
-                generic_ipev_take(best, pts[f], f < 5 ? "client IP"
-                                  : "last three octets of client IP",
-                                  g->off, g->len, g->label);
+                generic_ipev_take(best, pts[f], what[f], g->off, g->len, g->label);
         }
     }
 }
@@ -864,10 +924,166 @@ static void generic_ip6(const generic_name *n, const unsigned char *b,
     }
 }
 
+static int generic_roman_digit(char c)
+{
+    switch (c) {
+    case 'i': return 1;
+    case 'v': return 5;
+    case 'x': return 10;
+    case 'l': return 50;
+    case 'c': return 100;
+    default: return 0;
+    }
+}
+
+/* A Roman numeral of 1..255 in canonical form ("lxiii" 63, "xxx" 30),
+ * or -1: "mix" or "dim" are words, not numbers. */
+static int generic_roman(const char *w, size_t len)
+{
+    static const char *const tens[] = {"", "x", "xx", "xxx", "xl", "l", "lx", "lxx",
+                                       "lxxx", "xc"};
+    static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii",
+                                       "viii", "ix"};
+    char buf[16];
+    int v = 0;
+
+    if (len == 0 || len > 12)
+        return -1;
+    for (size_t k = 0; k < len; k++) {
+        int cur = generic_roman_digit(w[k]);
+        int next = k + 1 < len ? generic_roman_digit(w[k + 1]) : 0;
+
+        if (cur <= 0)
+            return -1;
+        v += cur < next ? -cur : cur;
+    }
+    if (v < 1 || v > 255)
+        return -1;
+    /* only the canonical spelling: "iiii" or "vx" are not numerals */
+    snprintf(buf, sizeof(buf), "%s%s%s", v >= 200 ? "cc" : v >= 100 ? "c" : "",
+             tens[(v / 10) % 10], ones[v % 10]);
+    return strlen(buf) == len && memcmp(buf, w, len) == 0 ? v : -1;
+}
+
+/* One word of the host part that may be an octet: its values as a
+ * decimal number of up to three digits, a Roman numeral, or two hex
+ * digits with a letter ("c0", "a8"); -1 where a reading does not apply. */
+typedef struct generic_oword {
+    size_t off, len;
+    int val[2];
+    bool joined;                    /* one separator from the word before */
+} generic_oword;
+
+static void generic_oword_read(const char *w, size_t len, generic_oword *o)
+{
+    bool digits = true, hexletter = false, hex = true;
+
+    o->val[0] = o->val[1] = -1;
+    for (size_t k = 0; k < len; k++) {
+        digits = digits && generic_is_digit(w[k]);
+        hex = hex && generic_is_hex(w[k]);
+        hexletter = hexletter || (generic_is_hex(w[k]) && !generic_is_digit(w[k]));
+    }
+    if (digits && len <= 3) {
+        int v = 0;
+
+        for (size_t k = 0; k < len; k++)
+            v = v * 10 + (w[k] - '0');
+        o->val[0] = v <= 255 ? v : -1;
+        return;
+    }
+    o->val[0] = generic_roman(w, len);
+    if (hex && hexletter && len == 2)
+        o->val[1] = (int)strtol((char[3]){w[0], w[1], '\0'}, NULL, 16);
+}
+
+static bool generic_oword_is(const generic_oword *o, unsigned v)
+{
+    return o->val[0] == (int)v || o->val[1] == (int)v;
+}
+
+/* Words k..k+m-1 hold the octets o[0..m-1] in order, reversed, or (for
+ * the whole address) permuted. */
+static bool generic_owords_match(const generic_oword *w, size_t k, const unsigned char *o,
+                                 size_t m, bool perm)
+{
+    bool fwd = true, rev = true, used[4] = {false, false, false, false};
+
+    for (size_t j = 0; j < m; j++) {
+        fwd = fwd && generic_oword_is(&w[k + j], o[j]);
+        rev = rev && generic_oword_is(&w[k + j], o[m - 1 - j]);
+    }
+    if (fwd || rev || !perm)
+        return fwd || rev;
+    for (size_t j = 0; j < m; j++) {
+        size_t q;
+
+        for (q = 0; q < m; q++)
+            if (!used[q] && generic_oword_is(&w[k + j], o[q]))
+                break;
+        if (q == m)
+            return false;
+        used[q] = true;
+    }
+    return true;
+}
+
+/* Octets spelled other than as plain decimal groups: Roman numerals
+ * ("pei-190-128-lxiii-xxx" for 190.128.63.30), two hex digits per octet
+ * ("c0-a8-1-2"), or numbers parted by an 'x' ("113x36x12x34"). The host
+ * part is cut into words at separators and at an 'x' between digits;
+ * four joined words holding the address are the whole address, three
+ * its host end. Each reading must give the client's own octets, so a
+ * word that happens to read as a number proves nothing by itself. */
+static void generic_ip4_words(const generic_name *n, const unsigned char *b,
+                              generic_ipev *best)
+{
+    generic_oword w[GENERIC_MAX_GROUPS];
+    size_t nw = 0, end;
+
+    if (n->host_labels == 0)
+        return;
+    end = n->lab[n->host_labels - 1].off + n->lab[n->host_labels - 1].len;
+    for (size_t i = 0; i < end && nw < GENERIC_MAX_GROUPS;) {
+        size_t st = i;
+        bool joined = nw > 0 && st == w[nw - 1].off + w[nw - 1].len + 1;
+
+        while (i < end && (generic_is_digit(n->s[i]) || generic_is_alpha(n->s[i]))) {
+            if (n->s[i] == 'x' && i > st && i + 1 < end && generic_is_digit(n->s[i - 1]) &&
+                generic_is_digit(n->s[i + 1]))
+                break;
+            i++;
+        }
+        if (i > st) {
+            w[nw].off = st;
+            w[nw].len = i - st;
+            w[nw].joined = joined;
+            generic_oword_read(n->s + st, i - st, &w[nw]);
+            nw++;
+        }
+        i++;
+    }
+    for (size_t k = 0; k < nw; k++) {
+        size_t run = 1;
+
+        while (k + run < nw && run < 4 && w[k + run].joined)
+            run++;
+        if (run == 4 && generic_owords_match(w, k, b, 4, true))
+            generic_ipev_take(best, PTS_IP_FULL, "client IP, octets spelled out,",
+                              w[k].off, w[k + 3].off + w[k + 3].len - w[k].off,
+                              generic_label_of(n, w[k].off));
+        if (run >= 3 && generic_owords_match(w, k, b + 1, 3, false))
+            generic_ipev_take(best, PTS_IP_THREE, "last three octets of client IP",
+                              w[k].off, w[k + 2].off + w[k + 2].len - w[k].off,
+                              generic_label_of(n, w[k].off));
+    }
+}
+
 static void generic_ip(const generic_name *n, const rdns_addr *ip, generic_ipev *best)
 {
     if (ip->family == AF_INET) {
         generic_ip4_groups(n, ip->b, best);
+        generic_ip4_words(n, ip->b, best);
         generic_ip4_tagged(n, ip->b, best);
         generic_ip4_runs(n, ip->b, best);
         generic_ip4_hex(n, ip->b, best);
@@ -901,10 +1117,11 @@ static bool generic_tok_match(const generic_token *t, const char *w, size_t wl)
     case TOK_PREFIX:
         return memcmp(w, t->tok, tl) == 0;
     case TOK_SUFFIX:
-        return wl <= tl + 3 && memcmp(w + wl - tl, t->tok, tl) == 0;
+        return wl <= tl + 3 && w[wl - 1] == t->tok[tl - 1] &&
+               memcmp(w + wl - tl, t->tok, tl) == 0;
     default:
         for (size_t i = 0; i + tl <= wl; i++)
-            if (memcmp(w + i, t->tok, tl) == 0)
+            if (w[i] == t->tok[0] && memcmp(w + i, t->tok, tl) == 0)
                 return true;
         return false;
     }
@@ -1011,6 +1228,82 @@ static void generic_tokens(const generic_name *n, generic_tokev *ev)
         ev->isp_pts = 16;
 }
 
+/* What an address owner writes where nobody named the address, as
+ * letters with the separators taken out ("no-reverse-dns" is
+ * "noreversedns", "hosted-by" "hostedby"). */
+static const char *const generic_placeholders[] = {
+    "unknown", "unassigned", "unallocated", "unnamed", "noname", "undefined",
+    "unconfigured", "notconfigured", "notassigned", "noreverse", "norevdns", "nordns",
+    "noptr", "notset", "notdefined", "hostedby", "hostby", "localhost",
+};
+
+/* Words of end-user access that name a whole pool when they are all the
+ * host part says ("dynamic.example-isp.net", "dhcp.example-isp.com").
+ * Not "static" ("static.example-cdn.net" serves files) nor "cable" or
+ * "pool", which other trades use. */
+static const char *const generic_pool_words[] = {
+    "dynamic", "dyn", "dhcp", "dialup", "dsl", "adsl", "xdsl", "vdsl", "ppp", "pppoe",
+    "broadband", "subscriber", "subscribers", "residential", "ftth",
+};
+
+/* Is the host part nothing but a placeholder: letters and separators
+ * only, holding one of the words above? "unknown.example.net",
+ * "no-reverse-dns.example.org", "hosted-by.example-hoster.com". A
+ * server's name is a word its admin chose; a number beside the
+ * placeholder leaves the decision to the other evidence. A name with no
+ * host part is a registered domain a company chose ("unknown-company.com"),
+ * unless it is "localhost" itself. */
+static const char *generic_placeholder(const generic_name *n)
+{
+    char buf[64];
+    bool first[64], last[64];      /* a word of the name starts / ends here */
+    size_t bl = 0, end;
+
+    if (n->host_labels == 0)
+        return n->lab[0].len == 9 && memcmp(n->s, "localhost", 9) == 0 ? "localhost" : NULL;
+    end = n->lab[n->host_labels - 1].off + n->lab[n->host_labels - 1].len;
+    for (size_t i = 0; i < end; i++) {
+        if (generic_is_sep(n->s[i]))
+            continue;
+        if (!generic_is_alpha(n->s[i]) || bl + 1 >= sizeof(buf))
+            return NULL;
+        first[bl] = i == 0 || generic_is_sep(n->s[i - 1]);
+        last[bl] = i + 1 == end || generic_is_sep(n->s[i + 1]);
+        buf[bl++] = n->s[i];
+    }
+    buf[bl] = '\0';
+    for (size_t k = 0; k < sizeof(generic_pool_words) / sizeof(*generic_pool_words); k++)
+        if (strcmp(buf, generic_pool_words[k]) == 0 && n->host_labels == 1)
+            return generic_pool_words[k];
+    for (size_t k = 0; k < sizeof(generic_placeholders) / sizeof(*generic_placeholders); k++) {
+        const char *p = generic_placeholders[k];
+        size_t pl = strlen(p);
+
+        /* whole words of the name, with at most a few letters of wording
+         * around them ("reverse-not-set", "no-reverse-dns-configured"),
+         * never part of a word ("hostbyte") */
+        if (bl > pl + 14)
+            continue;
+        for (const char *at = strstr(buf, p); at != NULL; at = strstr(at + 1, p)) {
+            size_t o = (size_t)(at - buf);
+
+            if (first[o] && last[o + pl - 1])
+                return p;
+        }
+    }
+    return NULL;
+}
+
+/* Six digits that read as two octets padded to three ("173005" in
+ * "vms173005pub" for 206.46.173.5): half an address, the way an
+ * operator numbers its servers by address, not a subscriber id. */
+static bool generic_two_padded(const char *d, size_t len)
+{
+    return len == 6 && (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0') <= 255 &&
+           (d[3] - '0') * 100 + (d[4] - '0') * 10 + (d[5] - '0') <= 255 &&
+           (d[0] == '0' || d[3] == '0');
+}
+
 /* Subscriber-line shapes in one word of the first label (cut at '-' and
  * '_'): a hex run of 12..16 digits with letters and digits (a cable
  * modem's MAC address, "h0002a5d76857", "s0106a84e3f1b2c3d"), and the
@@ -1030,7 +1323,8 @@ static void generic_word_shape(const char *w, size_t len, bool *mac, bool *wrapp
         while (j < len && generic_is_digit(w[j]))
             j++;
         if (j - i >= 6 && j + 2 <= len && generic_is_alpha(w[i - 1]) &&
-            generic_is_alpha(w[i - 2]) && generic_is_alpha(w[j]) && generic_is_alpha(w[j + 1]))
+            generic_is_alpha(w[i - 2]) && generic_is_alpha(w[j]) && generic_is_alpha(w[j + 1]) &&
+            !generic_two_padded(w + i, j - i))
             *wrapped = true;
         i = j;
     }
@@ -1060,10 +1354,103 @@ static void generic_word_shape(const char *w, size_t len, bool *mac, bool *wrapp
         *runs = r;
 }
 
+/* The first word of the first label is a short tag of letters and a
+ * number of seven or more digits, nothing else ("h1832461", "p15105218",
+ * "vmi1234567", "n219076184117", "p3012034-ipxg..."): a provider
+ * numbering its customers, lines or rented machines in the millions. A host someone named carries a small number
+ * ("mx2", "box5010", "vps123456" on a hoster's own relay); a longer one
+ * with a server word ("mail-oln040092254012") loses to that word. */
+static bool generic_tagged_id(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && generic_is_alpha(s[i]))
+        i++;
+    if (i == 0 || i > 6 || len - i < 7)
+        return false;
+    for (size_t k = i; k < len; k++)
+        if (!generic_is_digit(s[k]))
+            return false;
+    return true;
+}
+
+/* A run of exactly twelve digits in the first label whose groups of
+ * three are each an octet ("softbank126012034056", "kd106154012034"):
+ * the padded address even when the client address is not known. One in
+ * 250 twelve-digit numbers reads so by chance, and hosts someone named
+ * do not carry twelve digits. */
+static bool generic_padded_quad(const generic_name *n)
+{
+    for (size_t i = 0; i < n->nnum && n->num[i].label == 0; i++) {
+        const char *d = n->s + n->num[i].off;
+        bool ok = n->num[i].len == 12;
+
+        for (int k = 0; ok && k < 4; k++)
+            ok = (d[3 * k] - '0') * 100 + (d[3 * k + 1] - '0') * 10 + (d[3 * k + 2] - '0') <= 255;
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+/* The first label is a tag of up to three letters and eight hex digits,
+ * digits and letters mixed ("i5e8636fa", "c950fb5e", "zaq7a1b0809"),
+ * whose first byte is a public unicast octet: the address in hex, the
+ * form of several ISPs. Used only when the client address is unknown:
+ * with it, the hex matcher checks the exact address, and eight hex
+ * digits that are not the client's are a hash, not an address. */
+static bool generic_hex_quad(const generic_name *n)
+{
+    const char *s = n->s + n->lab[0].off;
+    size_t len = n->lab[0].len, digits = 0, letters = 0;
+    int first;
+
+    if (len < 8 || len - 8 > 3)
+        return false;
+    for (size_t k = 0; k < len - 8; k++)
+        if (!generic_is_alpha(s[k]))
+            return false;
+    for (size_t k = len - 8; k < len; k++) {
+        if (!generic_is_hex(s[k]))
+            return false;
+        digits += generic_is_digit(s[k]);
+        letters += !generic_is_digit(s[k]);
+    }
+    first = (int)strtol((char[3]){s[len - 8], s[len - 7], '\0'}, NULL, 16);
+    return digits >= 2 && letters >= 1 && first >= 1 && first <= 223 && first != 10 &&
+           first != 127;
+}
+
+/* Four octet-like numbers in a row, each a word of its own, in the host
+ * part, the first in the first two labels, with nothing but separators
+ * and words of letters between them ("180.sub-174-201-60",
+ * "ip.39.168.154.45"): the address spread over labels. */
+static bool generic_spread_quad(const generic_name *n)
+{
+    for (size_t i = 0; i + 4 <= n->nnum; i++) {
+        bool ok = n->num[i].label <= 1 && n->num[i + 3].label < n->host_labels;
+
+        for (size_t j = i; ok && j < i + 4; j++) {
+            const generic_num *g = &n->num[j];
+            size_t end = g->off + g->len;
+
+            ok = g->len <= 3 && g->val <= 255 &&
+                 (g->off == 0 || generic_is_sep(n->s[g->off - 1])) &&
+                 (end == n->len || generic_is_sep(n->s[end]));
+            /* between two numbers: separators and letters only */
+            for (size_t k = end; ok && j + 1 < i + 4 && k < n->num[j + 1].off; k++)
+                ok = generic_is_sep(n->s[k]) || generic_is_alpha(n->s[k]);
+        }
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
 /* Shape of the first label: numbers that look like octets, or the
  * marks of a line or customer id (long numbers, MAC addresses, runs of
  * letters and digits, many numbered segments). */
-static int generic_shape(const generic_name *n, const char **what)
+static int generic_shape(const generic_name *n, bool no_ip, const char **what)
 {
     size_t octets = 0, longest = 0, run = 0, runs = 0, words = 0, numbered = 0;
     const char *s = n->s + n->lab[0].off;
@@ -1110,6 +1497,18 @@ static int generic_shape(const generic_name *n, const char **what)
         *what = "four numbers like an IPv4 address";
         return PTS_SHAPE_QUAD;
     }
+    if (generic_padded_quad(n)) {
+        *what = "an IPv4 address padded to twelve digits";
+        return PTS_SHAPE_PADDED;
+    }
+    if (generic_spread_quad(n)) {
+        *what = "four numbers like IPv4 octets spread over its labels";
+        return PTS_SHAPE_SPREAD;
+    }
+    if (no_ip && generic_hex_quad(n)) {
+        *what = "eight hex digits like an IPv4 address";
+        return PTS_SHAPE_HEX;
+    }
     if (mac) {
         *what = "a MAC-address-like hex id";
         return PTS_SHAPE_MAC;
@@ -1121,6 +1520,10 @@ static int generic_shape(const generic_name *n, const char **what)
     if (wrapped) {
         *what = "a long number wrapped in letters";
         return PTS_SHAPE_WRAPPED;
+    }
+    if (generic_tagged_id(s, strcspn(s, "-_."))) {    /* the label ends at a dot */
+        *what = "a tag and a number of seven or more digits";
+        return PTS_SHAPE_ID;
     }
     for (size_t l = 0; l < n->host_labels; l++) {
         const char *ls = n->s + n->lab[l].off;
@@ -1134,6 +1537,11 @@ static int generic_shape(const generic_name *n, const char **what)
     if (octets == 3) {
         *what = "three numbers like IPv4 octets";
         pts = PTS_SHAPE_TRIPLE;
+    } else if (octets == 2) {
+        /* the host's last two octets, as generic names end; a server
+         * numbered that way keeps a server word ("mail12-34") */
+        *what = "two numbers like IPv4 octets";
+        pts = PTS_SHAPE_PAIR;
     } else if (longest >= 6) {
         *what = "a long number";
         pts = PTS_SHAPE_LONG;
@@ -1173,6 +1581,15 @@ static bool generic_num_alone(const generic_name *n, const generic_num *g)
     size_t st = g->off, end = g->off + g->len;
     bool left = st == lo || generic_is_sep(n->s[st - 1]) ||
                 (st == lo + 1 && generic_is_alpha(n->s[lo]));
+
+    /* zero-padded to three digits behind a tag of up to three letters
+     * ("pl027" for 61.197.82.27): a template's "%03d", not a number an
+     * admin gave a host ("mx07", "server040" keep two or add a word) */
+    if (!left && g->len == 3 && n->s[st] == '0' && st - lo <= 3) {
+        left = true;
+        for (size_t k = lo; k < st; k++)
+            left = left && generic_is_alpha(n->s[k]);
+    }
 
     return g->len <= 3 && left && (end == hi || !generic_is_digit(n->s[end]));
 }
@@ -1372,7 +1789,13 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
     if (ip != NULL)
         generic_ip(&n, ip, &ipev);
     generic_tokens(&n, &tokev);
-    shape = generic_shape(&n, &shape_what);
+    if ((hit = generic_placeholder(&n)) != NULL && tokev.isp_best < PTS_PLACEHOLDER) {
+        tokev.isp_pts += PTS_PLACEHOLDER;
+        tokev.isp_best = PTS_PLACEHOLDER;
+        tokev.isp = hit;
+        tokev.isp_label = 0;
+    }
+    shape = generic_shape(&n, ip == NULL, &shape_what);
     /* the address found in the name already explains its shape */
     if (ipev.pts > 0)
         shape = 0;

@@ -11,9 +11,10 @@
  * compiled once, with a match limit); the client address embedded in the
  * name in any common encoding (dotted, dashed, reversed, zero-padded, run
  * together, hex, partial, IPv6 nibbles or groups); ISP tokens (dsl, dyn,
- * pool, dhcp, ppp, cable...) weighed by where they stand in the name;
- * the shape of a line or customer id (MAC-derived hex, letter/digit runs,
- * long numbers). Registered domains come from the Public Suffix List.
+ * pool, dhcp, ppp, cable..., and their forms in other languages)
+ * weighed by where they stand in the name; placeholders ("unknown",
+ * "no-reverse-dns"); the shape of an address or of a line or customer id
+ * (MAC-derived hex, letter/digit runs, long numbers behind a short tag). Registered domains come from the Public Suffix List.
  * Every decision carries a reason for people.
  *
  * A classifier is immutable once created and safe to share across threads.
