@@ -678,7 +678,7 @@ def main():
     ap.add_argument("--policyd-sessions", type=int, default=2000)
     ap.add_argument("--delay-sessions", type=int, default=1000)
     ap.add_argument("--big-sessions", type=int, default=5000)
-    ap.add_argument("--postfix-messages", type=int, default=100)
+    ap.add_argument("--postfix-messages", type=int, default=200)
     ap.add_argument("--baseline-milter", help="an rdns-milter binary without overlapping "
                     "lookups, for the 20 ms comparison while the build has no dns.prefetch")
     ap.add_argument("--baseline-commit", help="build rdns-milter at this git revision (in a "
@@ -872,7 +872,7 @@ def targets(args, reps):
 def postfix_rows(args, rdns, noop, notes):
     import postfix_latency
     out = []
-    for conc, n in ((1, args.postfix_messages), (20, 2 * args.postfix_messages)):
+    for conc, n in ((1, args.postfix_messages), (20, 5 * args.postfix_messages)):
         log("Postfix: %d messages, %d at a time" % (n, conc))
         try:
             s = postfix_latency.run(rdns, noop, messages=n, concurrency=conc,
