@@ -14,6 +14,7 @@ add_executable(rdns-milter
   reply.c
   stats.c
   control.c
+  threadstack.c
   sigwait_wrap.c)
 # The shared libmilter, as a distribution links it. sigwait_wrap.c defines
 # sigwait(), which interposes on libmilter's (see there for why).

@@ -88,6 +88,7 @@
 #include "mem.h"
 #include "sockfile.h"
 #include "stats.h"
+#include "threadstack.h"
 #include "watch.h"
 
 #ifndef RDNS_VERSION
@@ -839,6 +840,10 @@ int main(int argc, char **argv)
 
     main_parse(argc, argv, &o);
     rdns_set_fatal_hook(main_fatal);
+    /* Before any thread: libmilter's session threads take the default. */
+    if (!rdns_threadstack_set_default())
+        fprintf(stderr, "rdns-milter: cannot set the default thread stack size; "
+                "threads keep the system default\n");
     if (o.stats)
         return main_stats(&o);
     if (!o.test)
