@@ -13,6 +13,7 @@ DESCRIPTION
     each, C sessions at a time) to an smtpd whose smtpd_milters is:
       none           no milter (the MTA's own cost)
       noop unix      tests/bench/noop_milter on a unix: socket
+      noop inet      the same on inet:PORT@127.0.0.1 (what TCP itself adds)
       rdns unix      rdns-milter on a unix: socket
       rdns inet      rdns-milter on inet:PORT@127.0.0.1
     The wall time of smtp-source over N is the figure (ms/message). Runs are
@@ -127,6 +128,7 @@ def measure(args, tmp, resolver):
     ports = {}
     specs = {
         "noop unix": "unix:%s/noop.sock" % tmp,
+        "noop inet": "inet:%d@127.0.0.1" % mta_postfix.free_port(),
         "rdns unix": "unix:%s/rdns.sock" % tmp,
         "rdns inet": "inet:%d@127.0.0.1" % mta_postfix.free_port(),
     }
