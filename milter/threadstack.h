@@ -15,8 +15,9 @@
 #include <stddef.h>
 
 /* Stack of every thread created with default attributes from now on:
- * 512 KiB (ASan builds: 4 MiB), twice what the DNS workers, which run the
- * same stages, have always had. False (errno-style failure of
+ * 512 KiB (ASan builds: 4 MiB, though ASan's pthread_create passes
+ * attributes of its own, so there it does not reach new threads), twice
+ * what the DNS workers, which run the same stages, have always had. False (errno-style failure of
  * pthread_setattr_default_np) changes nothing; the daemon goes on. */
 bool rdns_threadstack_set_default(void);
 

@@ -30,18 +30,37 @@ static size_t new_thread_stack(void)
     return size;
 }
 
+/* ASan's pthread_create passes attributes of its own, so under ASan the
+ * process default is set but never reaches a new thread. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+
 int main(void)
 {
-    size_t before = new_thread_stack(), after;
+    size_t before = new_thread_stack(), after, dflt = 0;
+    pthread_attr_t attr;
 
     CHECK(before > 0);
     CHECK(rdns_threadstack_set_default());
+    CHECK(pthread_getattr_default_np(&attr) == 0);
+    pthread_attr_getstacksize(&attr, &dflt);
+    pthread_attr_destroy(&attr);
+    CHECK(dflt == rdns_threadstack_size());
     after = new_thread_stack();
+#ifndef TEST_ASAN
     CHECK(after == rdns_threadstack_size());
+    CHECK(before != after || before <= 4u * 1024 * 1024);
+#else
+    CHECK(after > 0);
+#endif
     CHECK(rdns_threadstack_size() >= 256 * 1024);
     /* the point: smaller than the 8 MiB a session thread got before, so
      * glibc's 40 MiB stack cache holds dozens of them */
     CHECK(rdns_threadstack_size() <= 4u * 1024 * 1024);
-    CHECK(before != after || before <= 4u * 1024 * 1024);
     CHECK_DONE();
 }
