@@ -8,11 +8,12 @@
  *   sends one query with a random ID from getrandom(2) on a UDP socket
  *   connected to the server, so the kernel drops datagrams from anyone
  *   else: a fresh socket (a fresh source port) per try, except to a
- *   server on loopback, where a thread keeps its socket (dns_sock.h). A reply is believed only when it
- *   has our ID, QR set, opcode QUERY and exactly our question (name
- *   compared case-insensitively, type, class IN); anything else is ignored
- *   and we keep waiting until the try's time is up. A truncated reply (TC)
- *   makes us ask the same server the same question over TCP.
+ *   server on loopback, where a thread keeps its socket (dns_sock.h).
+ *   A reply is believed only when it has our ID, QR set, opcode QUERY
+ *   and exactly our question (name compared case-insensitively, type,
+ *   class IN); anything else is ignored and we keep waiting until the
+ *   try's time is up. A truncated reply (TC) makes us ask the same server
+ *   the same question over TCP.
  *
  *   No EDNS0 is sent: every reply we need fits 512 bytes except rare huge
  *   PTR sets, and those come back truncated and are fetched over TCP. This
@@ -190,18 +191,16 @@ static bool dns_server_parse(const char *text, dns_server *out)
         sin->sin_port = htons((uint16_t)port);
         out->salen = sizeof(*sin);
         snprintf(out->text, sizeof(out->text), "%s:%lu", host, port);
-        out->loopback = rdns_dns_sock_loopback((const struct sockaddr *)&out->sa);
-        return true;
-    }
-    if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+    } else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
         sin6->sin6_family = AF_INET6;
         sin6->sin6_port = htons((uint16_t)port);
         out->salen = sizeof(*sin6);
         snprintf(out->text, sizeof(out->text), "[%s]:%lu", host, port);
-        out->loopback = rdns_dns_sock_loopback((const struct sockaddr *)&out->sa);
-        return true;
+    } else {
+        return false;
     }
-    return false;
+    out->loopback = rdns_dns_sock_loopback((const struct sockaddr *)&out->sa);
+    return true;
 }
 
 /* Adds the nameserver lines of resolv.conf (address only, port 53). */
@@ -1083,7 +1082,6 @@ static void dns_buf_put(uint8_t *b)
         munmap(b, DNS_BUF_SIZE);
 }
 
-/* The lookup itself, cache aside. */
 /* Folds one exchange's time into the average (weight 1/8): a handful of
  * exchanges is enough to follow a resolver that slows down or recovers.
  * Concurrent updates may lose one another's sample; the average is a hint. */
@@ -1095,6 +1093,7 @@ static void dns_rtt_note(rdns_dns *dns, int64_t us)
                           memory_order_relaxed);
 }
 
+/* The lookup itself, cache aside. */
 static rdns_dns_answer *dns_resolve(rdns_dns *dns, const char *name, rdns_dns_type type,
                                     int64_t deadline)
 {
@@ -1111,7 +1110,6 @@ static rdns_dns_answer *dns_resolve(rdns_dns *dns, const char *name, rdns_dns_ty
         bool done;
 
         dns_rtt_note(dns, rdns_clock_us() - t0);
-
         if (pkt == NULL) {
             w.ans->status = RDNS_DNS_TEMPFAIL;
             break;

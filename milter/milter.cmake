@@ -15,6 +15,7 @@ add_executable(rdns-milter
   stats.c
   control.c
   threadstack.c
+  nodelay.c
   sigwait_wrap.c)
 # The shared libmilter, as a distribution links it. sigwait_wrap.c defines
 # sigwait(), which interposes on libmilter's (see there for why).

@@ -50,16 +50,14 @@
  * BUGS
  *   TCP_NODELAY: libmilter has no call that returns its listening socket,
  *   so after smfi_opensocket() the daemon finds it among its own
- *   descriptors (the one listening TCP socket) and sets the option there;
- *   Linux copies it to every accepted connection. Only the filter's side
- *   of the conversation is covered; the MTA's writes are its own affair.
+ *   descriptors (nodelay.h). Only the filter's side of the conversation
+ *   is covered; the MTA's writes are its own affair.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -87,6 +85,7 @@
 #include "log.h"
 #include "mem.h"
 #include "sockfile.h"
+#include "nodelay.h"
 #include "stats.h"
 #include "threadstack.h"
 #include "watch.h"
@@ -242,34 +241,6 @@ static void main_make_rundir(const char *file, uid_t uid, gid_t gid)
     }
 }
 
-/* See BUGS above: find libmilter's listening TCP socket and set
- * TCP_NODELAY, so replies are not held back by Nagle's algorithm meeting
- * the MTA's delayed ACKs (40 ms stalls per message). */
-static int main_tcp_nodelay(void)
-{
-    int done = 0;
-
-    for (int fd = 0; fd < 1024; fd++) {
-        int v = 0, domain = 0, one = 1;
-        socklen_t len = sizeof(v);
-
-        if (fcntl(fd, F_GETFD) < 0)
-            continue;
-        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) != 0 || v != 1)
-            continue;
-        len = sizeof(domain);
-        if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0
-            || (domain != AF_INET && domain != AF_INET6))
-            continue;
-        if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
-            rdns_log_warn("TCP_NODELAY on listening socket %d: %s", fd, strerror(errno));
-            continue;
-        }
-        done++;
-    }
-    return done;
-}
-
 typedef struct main_ids {
     bool change;                /* run as another user */
     uid_t uid;
@@ -407,7 +378,7 @@ static bool main_open_socket(const char *spec, const rdns_config *cfg, const mai
             rdns_log_err("milter socket %s", err);
             return false;
         }
-    } else if (main_tcp_nodelay() == 0) {
+    } else if (rdns_nodelay_listeners() == 0) {
         rdns_log_warn("could not set TCP_NODELAY on %s", spec);
     } else {
         rdns_log_info("TCP_NODELAY set on the listening socket %s", spec);

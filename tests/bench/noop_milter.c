@@ -16,16 +16,14 @@
  *   TCP_NODELAY on its listening socket as rdns-milter does. Runs in the
  *   foreground until SIGTERM.
  */
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
+
+#include "nodelay.h"
 
 static sfsistat noop_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
                                unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -120,13 +118,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "noop_milter: cannot open %s\n", sock);
         return 1;
     }
-    for (int fd = 0; fd < 1024; fd++) {
-        int v = 0, one = 1;
-        socklen_t len = sizeof(v);
-
-        if (fcntl(fd, F_GETFD) >= 0
-            && getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v == 1)
-            (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    }
+    (void)rdns_nodelay_listeners();
     return smfi_main() == MI_SUCCESS ? 0 : 1;
 }
