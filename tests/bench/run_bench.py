@@ -60,9 +60,11 @@ DESCRIPTION
 
 import argparse
 import datetime
+import ipaddress
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -270,8 +272,17 @@ def config_accepts(binary, tmp, resolver, extra):
 
 # ---- driving -------------------------------------------------------------
 
+def machine_busy_s():
+    """CPU seconds the whole machine spent busy so far (every CPU, every
+    process: milter or policy server, driver, NSD), from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v[:8]) - v[3] - v[4]) / TICK
+
+
 def drive(args, sock, story_file, n=None, conc=None, seconds=None, policy=False):
     drops0 = udp_rcvbuf_errors()
+    busy0 = machine_busy_s()
     cmd = [args.drive, "-c", str(conc or args.concurrency), "-s", sock]
     if seconds:
         cmd += ["-t", str(seconds)]
@@ -294,6 +305,8 @@ def drive(args, sock, story_file, n=None, conc=None, seconds=None, policy=False)
     if "sessions" not in got:
         raise RuntimeError("milterdrive failed: %s" % r.stderr[-600:])
     got["udp_drops"] = udp_rcvbuf_errors() - drops0
+    if got["sessions"]:
+        got["machine_ms_per_session"] = 1000.0 * (machine_busy_s() - busy0) / got["sessions"]
     return got
 
 
@@ -571,9 +584,10 @@ def summary_row(name, figs):
     """One table row from the repetitions of one measurement."""
     g = lambda k: [f.get(k, 0) for f in figs]
     hits = [f["cache_hit_pct"] for f in figs if "cache_hit_pct" in f]
-    return ("| %s | %d | %s | %s | %s | %s | %s | %s |"
+    return ("| %s | %d | %s | %s | %s | %s | %s | %s | %s |"
             % (name, len(figs), spread(g("sessions_per_s"), "%.0f"), spread(g("p50_ms"), "%.2f"),
                spread(g("p99_ms"), "%.2f"), spread(g("cpu_ms_per_session"), "%.3f"),
+               spread(g("machine_ms_per_session"), "%.3f"),
                "%.1f" % max(g("hwm_mb")), spread(hits, "%.0f%%") if hits else "-"))
 
 
@@ -595,9 +609,9 @@ def report(args, m, mix, reps, ratios, postfix, extra_runs, soak_fig, notes):
              "loopback serving %d generated clients (%s). Each pass is every client once."
              % (len(reps), args.stories, ", ".join("%s %d" % kv for kv in mix.items())))
     L.append("")
-    L.append("| run | reps | sessions/s | p50 ms | p99 ms | CPU ms/session | peak RSS MB "
-             "| cache hits |")
-    L.append("|---|---|---|---|---|---|---|---|")
+    L.append("| run | reps | sessions/s | p50 ms | p99 ms | CPU ms/session | machine CPU "
+             "ms/session | peak RSS MB | cache hits |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
     for key, name in row_names(args):
         figs = [r[key] for r in reps if key in r]
         if figs:
@@ -866,6 +880,15 @@ def targets(args, reps):
                       "%.1fx", lambda x: x >= 10)
     if line:
         out.append(line)
+    # What bounds that ratio on this machine: the same milter with every
+    # answer cached, and a milter that does nothing.
+    c = args.concurrency
+    for num, name in (("warm%d" % c, "warm (every answer cached) / policyd-weight, for context"),
+                      ("noop%d" % c, "no-op milter / policyd-weight, for context")):
+        line = ratio_line(reps, num, "policyd", name + ", %d at a time" % c, "-", "%.1fx",
+                          lambda x: None)
+        if line:
+            out.append(line[:3] + (None,))
     return out
 
 
@@ -986,9 +1009,48 @@ def bench_extras(args, tmp, noop, rdns, nsd, story_file, notes):
         fig["big_" + what] = f
         runs.append(f)
 
+    probe = lookup_cost(args, nsd, story_file)
+    if probe:
+        notes.append(probe)
     for line in extra_targets(fig):
         notes.append(line)
     return runs
+
+
+def lookup_cost(args, nsd, story_file, n=5000):
+    """What one uncached exchange with the DNS server costs this machine:
+    lib/dns through tests/dns/dnsprobe (cache off), PTR lookups of the
+    stories' clients one after another. A cold session makes about 2.6 of
+    them (the report's cold and warm rows differ by that many); the
+    probe's user time also holds its JSON output, its system time is the
+    exchange."""
+    probe = os.path.join(args.build, "dnsprobe")
+    if not os.path.exists(probe):
+        return None
+    with open(story_file) as f:
+        ips = [l.split()[0] for l in f if l.strip() and not l.startswith("#")][:n]
+    lines = []
+    for ip in ips:
+        try:
+            lines.append("lookup %s PTR\n" % ipaddress.ip_address(ip).reverse_pointer)
+        except ValueError:
+            pass
+    if not lines:
+        return None
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    r = subprocess.run([probe, "--resolver", nsd.resolver, "--cache-size", "0", "script"],
+                       input="".join(lines), capture_output=True, text=True, timeout=600)
+    wall = time.monotonic() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode != 0:
+        return None
+    k = len(lines)
+    return ("one uncached lookup, one after another (lib/dns via dnsprobe, cache off, %d PTR "
+            "lookups to NSD): %.0f us wall, %.1f us system CPU and %.1f us user CPU (JSON "
+            "output included) per lookup in the client"
+            % (k, 1e6 * wall / k, 1e6 * (r1.ru_stime - r0.ru_stime) / k,
+               1e6 * (r1.ru_utime - r0.ru_utime) / k))
 
 
 def unit_environment():
@@ -1135,6 +1197,10 @@ def target_notes(fig):
         if isinstance(f, dict) and f.get("errors"):
             notes.append("%s: %d sessions failed (see the driver's messages)"
                          % (f["name"], f["errors"]))
+    notes.append("machine CPU ms/session: busy time of every CPU during the pass (the "
+                 "milter or policy server, the driver, NSD, anything else running) divided "
+                 "by the sessions; a run whose sessions/s times it is near the number of "
+                 "CPUs was bound by CPU, not by waiting")
     if "policyd" in fig:
         notes.append("policyd-weight's CPU and peak RSS are summed over all its processes "
                      "(master, cache, children; shared pages counted in each)")
