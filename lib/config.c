@@ -134,6 +134,7 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
       config_check_regex) \
     X("generic.not_generic", CK_LIST, not_generic, 0, CONFIG_LIST_MAX, 1024, \
       config_check_not_generic) \
+    X("generic.neighbours", CK_BOOL, generic_neighbours, 0, 0, 0, NULL) \
     X("whitelist", CK_LIST, whitelist, 0, CONFIG_LIST_MAX, 255, config_check_whitelist) \
     X("trusted_networks", CK_LIST, trusted_networks, 0, CONFIG_LIST_MAX, 64, \
       config_check_trusted) \

@@ -69,6 +69,9 @@ typedef struct rdns_config {
     /* generic: */
     rdns_strlist generic_patterns;  /* generic.patterns: PCRE2 */
     rdns_strlist not_generic;       /* generic.not_generic: suffix or ~regex */
+    bool generic_neighbours;        /* generic.neighbours: ask the adjacent
+                                       addresses' PTR names about a name the
+                                       classifier left undecided (off) */
 
     /* who is not scored or not refused */
     rdns_strlist whitelist;         /* whitelist: IP, CIDR, domain suffix */

@@ -41,6 +41,7 @@
 #include "helo.h"
 #include "mem.h"
 #include "name.h"
+#include "neighbours.h"
 #include "regdom.h"
 #include "sender.h"
 #include "whitelist.h"
@@ -214,7 +215,24 @@ rdns_eval *rdns_eval_new(rdns_engine *e, const rdns_addr *client)
     return ev;
 }
 
-static void eval_ptr_checks(rdns_eval *ev, rdns_score *card)
+/* ptr_generic's hit for name, with why and what the sender can do. */
+static void eval_generic_hit(rdns_score *card, const char *name, const char *why,
+                             const char *block)
+{
+    char detail[EVAL_TEXT], fix[EVAL_TEXT];
+    /* the provider by its registered domain (PSL), when the name has one */
+    const char *isp = rdns_regdom_find(name, RDNS_REGDOM_ICANN);
+
+    snprintf(detail, sizeof(detail), "%s: %s", name, why);
+    snprintf(fix, sizeof(fix),
+             "%s looks like a dynamic or residential address: send through your "
+             "provider's mail server, or ask the ISP that owns %s%s%s%s for a PTR "
+             "record naming your mail server (mail.example.com) with an A record "
+             "back", name, block, isp ? " (" : "", isp ? isp : "", isp ? ")" : "");
+    rdns_score_set(card, RDNS_CHECK_PTR_GENERIC, RDNS_CHECK_HIT, detail, fix);
+}
+
+static void eval_ptr_checks(rdns_eval *ev, rdns_score *card, int64_t deadline)
 {
     char ip[RDNS_ADDR_STRLEN], block[RDNS_ADDR_STRLEN + 4];
     char detail[EVAL_TEXT], fix[EVAL_TEXT];
@@ -268,23 +286,29 @@ static void eval_ptr_checks(rdns_eval *ev, rdns_score *card)
             const char *name = verified ? verified : rdns_fcrdns_ptr_name(ev->fc, i);
 
             /* a confirmed name may be recognised as an outbound mail host */
-            if (rdns_generic_classify_ex(ev->e->generic, name, &ev->client,
-                                         verified ? RDNS_GENERIC_CONFIRMED : 0,
-                                         reason, sizeof(reason))) {
-                /* the provider by its registered domain (PSL), when the name has one */
-                const char *isp = rdns_regdom_find(name, RDNS_REGDOM_ICANN);
+            unsigned flags = verified ? RDNS_GENERIC_CONFIRMED : 0;
 
-                snprintf(detail, sizeof(detail), "%s: %s", name, reason);
-                snprintf(fix, sizeof(fix),
-                         "%s looks like a dynamic or residential address: send through your "
-                         "provider's mail server, or ask the ISP that owns %s%s%s%s for a PTR "
-                         "record naming your mail server (mail.example.com) with an A record "
-                         "back", name, block, isp ? " (" : "", isp ? isp : "", isp ? ")" : "");
-                rdns_score_set(card, RDNS_CHECK_PTR_GENERIC, RDNS_CHECK_HIT, detail, fix);
+            if (rdns_generic_classify_ex(ev->e->generic, name, &ev->client, flags,
+                                         reason, sizeof(reason))) {
+                eval_generic_hit(card, name, reason, block);
                 return;
             }
             if (verified || i == n - 1) {
-                snprintf(detail, sizeof(detail), "%s: %s", name, reason);
+                char nb[EVAL_TEXT / 2];
+
+                /* Undecided by the name alone: its neighbours may tell
+                 * (generic.neighbours), never against the lists. */
+                nb[0] = '\0';
+                if (ev->e->cfg->generic_neighbours && rdns_neighbours_candidate(name)
+                    && !rdns_generic_known_server(ev->e->generic, name, flags)) {
+                    if (rdns_neighbours_pool(ev->e->dns, &ev->client, name, deadline,
+                                             nb, sizeof(nb))) {
+                        eval_generic_hit(card, name, nb, block);
+                        return;
+                    }
+                }
+                snprintf(detail, sizeof(detail), "%s: %s%s%s", name, reason,
+                         nb[0] ? "; " : "", nb);
                 rdns_score_set(card, RDNS_CHECK_PTR_GENERIC, RDNS_CHECK_CLEAR, detail, NULL);
                 return;
             }
@@ -309,7 +333,7 @@ static void eval_run_connect(rdns_eval *ev, int64_t deadline)
         pthread_mutex_unlock(&ev->mu);
         return;
     }
-    eval_ptr_checks(ev, ev->stage[EVAL_CONNECT].card);
+    eval_ptr_checks(ev, ev->stage[EVAL_CONNECT].card, deadline);
 }
 
 /* Runs one stage in the calling thread; touches only that stage's data

@@ -1871,3 +1871,44 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
                               tokev.isp != NULL ? "'" : "");
     return generic_reason(reason, reasonlen, false, "no IP embedding or ISP token");
 }
+
+bool rdns_generic_known_server(const rdns_generic *g, const char *name, unsigned flags)
+{
+    char low[RDNS_NAME_MAX + 2];
+    generic_name n;
+    const char *word;
+    size_t len, label;
+    bool known = false;
+
+    if (name == NULL)
+        return false;
+    len = strnlen(name, RDNS_NAME_MAX + 2);
+    if (len > 0 && name[len - 1] == '.')
+        len--;
+    if (len == 0 || len > RDNS_NAME_MAX)
+        return false;
+    for (size_t k = 0; k < len; k++)
+        low[k] = (name[k] >= 'A' && name[k] <= 'Z') ? (char)(name[k] - 'A' + 'a') : name[k];
+    low[len] = '\0';
+    for (size_t k = 0; g != NULL && k < g->not_suffix.n && !known; k++)
+        known = rdns_name_has_suffix(low, g->not_suffix.v[k]);
+    if (!known && !(flags & RDNS_GENERIC_NO_SENDER_LIST))
+        known = generic_known_sender(low, len) != NULL;
+    if (!known && g != NULL && g->nnot_re > 0) {
+        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+
+        if (md == NULL) {
+            fprintf(stderr, "rdns: out of memory creating PCRE2 match data\n");
+            abort();
+        }
+        known = generic_match_any(g, g->not_re, g->nnot_re, low, len, md) >= 0;
+        pcre2_match_data_free(md);
+    }
+    if (!known && (flags & RDNS_GENERIC_CONFIRMED)) {
+        n.s = low;
+        n.len = len;
+        generic_split(&n);
+        known = generic_outbound(&n, &word, &label);
+    }
+    return known;
+}

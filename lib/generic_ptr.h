@@ -60,6 +60,14 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
                               const rdns_addr *ip, unsigned flags,
                               char *reason, size_t reasonlen);
 
+/* Is name a server by what the admin or the built-in lists say, before
+ * any evidence from the name itself: a not_generic suffix or pattern, the
+ * built-in list of large senders (unless RDNS_GENERIC_NO_SENDER_LIST) or,
+ * with RDNS_GENERIC_CONFIRMED, an outbound-mail label under the registered
+ * domain? For callers weighing other evidence (neighbours.h), which must
+ * never overrule these. */
+bool rdns_generic_known_server(const rdns_generic *g, const char *name, unsigned flags);
+
 /* Checks one PCRE2 pattern the way rdns_generic_create will compile it.
  * For the config parser, so it can report file:line. */
 bool rdns_generic_pattern_ok(const char *pattern, char *err, size_t errlen);

@@ -123,6 +123,7 @@ static void test_defaults(void)
     CHECK(c->max_cname_depth == 8);
     CHECK(c->generic_patterns.n == 0);
     CHECK(c->not_generic.n == 0);
+    CHECK(!c->generic_neighbours);
     CHECK(c->whitelist.n == 0);
     CHECK(list_is(&c->trusted_networks, trusted));
     CHECK(list_is(&c->never_reject, never));
@@ -714,7 +715,7 @@ static void test_keys(void)
     for (; keys[n] != NULL; n++)
         for (size_t j = 0; j < n; j++)
             CHECK(strcmp(keys[n], keys[j]) != 0);
-    CHECK(n == 33 + RDNS_CHECK_COUNT);
+    CHECK(n == 34 + RDNS_CHECK_COUNT);
     for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
         char want[64], text[128], err[512];
         bool found = false;
@@ -742,7 +743,8 @@ static void test_keys(void)
             {"dns.resolvers", "[127.0.0.1]"}, {"dns.timeout_ms", "10"},
             {"dns.retries", "2"}, {"dns.budget_ms", "1000"}, {"dns.max_ptr_names", "3"},
             {"dns.max_cname_depth", "2"}, {"generic.patterns", "[x]"},
-            {"generic.not_generic", "[a.example]"}, {"whitelist", "[a.example]"},
+            {"generic.not_generic", "[a.example]"}, {"generic.neighbours", "true"},
+            {"whitelist", "[a.example]"},
             {"trusted_networks", "[10.0.0.0/8]"}, {"never_reject", "[abuse]"},
             {"milter.socket", "inet:1"}, {"milter.socket_mode", "0600"},
             {"milter.user", "nobody"}, {"milter.group", "nogroup"},
