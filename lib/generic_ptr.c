@@ -21,12 +21,13 @@
  *      when they are all the first label holds but one word of letters
  *      ("85-100.", "diup-199-27.", "31.158.access.", "n53-h187.") or
  *      behind a third octet-like number ("tce-e-7-182-54."); the host
- *      octet alone at the edge of the first label, or zero-padded behind a
- *      short tag ("pl027."), only adds. Octets may be spelled as Roman
- *      numerals or hex words or parted by an 'x' ("190-128-lxiii-xxx",
- *      "113x36x12x34"). The last two octets padded in a long number
- *      ("vms173005pub") mark the number as the host's address, not a
- *      line id. For IPv6, four or more 16-bit groups or the nibbles of
+ *      octet alone at the edge of the first label, zero-padded behind a
+ *      short tag ("pl027."), or glued to an access or hosting word that
+ *      opens it ("hosting25.", "ip201.", not "host66."), only adds.
+ *      Octets may be spelled as Roman numerals or hex words or parted
+ *      by an 'x' ("190-128-lxiii-xxx", "113x36x12x34"). The last two
+ *      octets padded in a long number ("vms173005pub") mark the number
+ *      as the host's address, not a line id. For IPv6, four or more 16-bit groups or the nibbles of
  *      the address.
  *   4. ISP tokens (dsl, dyn, pool, cable, ...) weighed by where they stand:
  *      in the host part they count fully, in the registered domain half.
@@ -41,12 +42,13 @@
  *      tag and a number of seven or more digits ("h1832461"), a letter
  *      and a number, two or three octet-like numbers, mostly digits,
  *      nothing but digits, every host label numbered. Hosters' words for
- *      a rented machine ("vps", "dedicated") count as whole words only,
- *      and placeholders as all the host part says ("unassigned",
- *      "unknown", "no-reverse-dns", "hosted-by", a bare "dynamic")
- *      decide alone. The
- *      registered domain comes from the ICANN section of the Public
- *      Suffix List (regdom.h).
+ *      a rented machine ("vps", "dedicated") count as whole words or
+ *      glued to a number of three or more digits ("dedi8230"), a
+ *      provider's "members" like its customers, and placeholders as all
+ *      the host part says ("unassigned", "unknown", "no-reverse-dns",
+ *      "hosted-by", a bare "dynamic") decide alone. The registered
+ *      domain comes from the ICANN section of the Public Suffix List
+ *      (regdom.h).
  *   5. Server tokens (mail, mx, smtp, relay, out ...) in the host part
  *      count against.
  *   6. A name that would be generic but forward-confirms (the caller says
@@ -246,6 +248,18 @@ static const generic_token generic_isp_tokens[] = {
     {"gpon", 4, TOK_PREFIX, 6}, {"epon", 4, TOK_EXACT, 6}, {"xpon", 4, TOK_EXACT, 6},
     {"cgnat", 5, TOK_EXACT, 4}, {"aftr", 4, TOK_EXACT, 4}, {"bng", 3, TOK_EXACT, 4},
     {"modem", 5, TOK_PREFIX, 6}, {"gsm", 3, TOK_EXACT, 4}, {"fttp", 4, TOK_PREFIX, 6},
+    /* mobile broadband and fixed wireless access (Telia/Telenor/Three
+     * "mbb", US and Asian carriers' "cdma", "evdo", "hspa", "fwa"), ISDN
+     * and high-speed internet access lines ("isdn", "hsia") */
+    {"mbb", 3, TOK_EXACT, 4}, {"cdma", 4, TOK_EXACT, 4}, {"evdo", 4, TOK_EXACT, 4},
+    {"hspa", 4, TOK_PREFIX, 4}, {"fwa", 3, TOK_EXACT, 4}, {"isdn", 4, TOK_EXACT, 6},
+    {"hsia", 4, TOK_EXACT, 6},
+    /* a provider's subscribers ("li12-34.members.example-cloud.com",
+     * "members.example-cable.nl"): the same word as customer */
+    {"member", 6, TOK_PREFIX, 6},
+    /* a hoster's word for its customers' machines ("hosting25."); a
+     * company's web host may be called so, hence not more */
+    {"hosting", 7, TOK_EXACT, 4},
 };
 
 /* Word tokens with digits ("3g"), matched against whole words only. */
@@ -253,8 +267,8 @@ static const generic_token generic_isp_words[] = {
     {"3g", 2, TOK_EXACT, 4}, {"4g", 2, TOK_EXACT, 4}, {"5g", 2, TOK_EXACT, 4},
     {"v4", 2, TOK_EXACT, 2}, {"v6", 2, TOK_EXACT, 2}, {"ipv4", 4, TOK_EXACT, 3},
     {"ipv6", 4, TOK_EXACT, 3},
-    /* a hoster's words for a rented machine, as whole words only: its
-     * own relays are "vps123456" or "dd12345" */
+    /* a hoster's words for a rented machine, as whole words, or glued
+     * to a number of three or more digits (generic_tokens) */
     {"vps", 3, TOK_EXACT, 6}, {"vds", 3, TOK_EXACT, 6}, {"dedicated", 9, TOK_EXACT, 6},
     {"dedi", 4, TOK_EXACT, 6},
 };
@@ -1199,6 +1213,15 @@ static void generic_tokens(const generic_name *n, generic_tokev *ev)
                                      sizeof(*generic_isp_tokens), s + rs, j - rs);
                 if (t != NULL && nfound < 8)
                     found[nfound++] = t;
+                /* a hoster's word glued to its sequence number of three or
+                 * more digits ("vps123456", "dedi8230"): its default name
+                 * for a rented machine; an admin's own "vps1" is smaller */
+                if (j + 3 <= we && generic_is_digit(s[j]) && generic_is_digit(s[j + 1]) &&
+                    generic_is_digit(s[j + 2]) &&
+                    (t = generic_tok_find(generic_isp_words, sizeof(generic_isp_words) /
+                                          sizeof(*generic_isp_words), s + rs, j - rs)) != NULL &&
+                    nfound < 8)
+                    found[nfound++] = t;
                 t = generic_tok_find(generic_server_tokens, sizeof(generic_server_tokens) /
                                      sizeof(*generic_server_tokens), s + rs, j - rs);
                 if (t != NULL && !domain) {
@@ -1594,6 +1617,29 @@ static bool generic_num_alone(const generic_name *n, const generic_num *g)
     return g->len <= 3 && left && (end == hi || !generic_is_digit(n->s[end]));
 }
 
+/* The host octet glued to the access or hosting word that opens the
+ * first label ("hosting25" for 2.57.121.25, "dyn57", "ip201"): the
+ * address owner numbering its customers' addresses. The word must be the
+ * token itself ("dynamo25" is not "dyn") and one of weight: not "host",
+ * which admins give their own machines ("host66" for a company's
+ * x.x.x.66), nor "nas" or "red" ("nas1", "red1" of a cluster), nor any
+ * other word of letters ("mx25", "box25"). */
+static bool generic_num_tagged(const generic_name *n, const generic_num *g)
+{
+    size_t lo = n->lab[0].off, hi = lo + n->lab[0].len, end = g->off + g->len;
+    const generic_token *t;
+
+    if (g->len > 3 || g->off == lo || (end < hi && !generic_is_sep(n->s[end])))
+        return false;
+    for (size_t k = lo; k < g->off; k++)
+        if (!generic_is_alpha(n->s[k]))
+            return false;
+    t = generic_tok_find(generic_isp_tokens, sizeof(generic_isp_tokens) /
+                         sizeof(*generic_isp_tokens), n->s + lo, g->off - lo);
+    /* the whole word is the token: "dyn57", not "dynamo57" */
+    return t != NULL && t->pts >= 4 && t->len == g->off - lo;
+}
+
 static int generic_ip4_host(const generic_name *n, const rdns_addr *ip)
 {
     size_t first = n->nnum, last = n->nnum;
@@ -1608,7 +1654,8 @@ static int generic_ip4_host(const generic_name *n, const rdns_addr *ip)
     }
     if (first == n->nnum)
         return 0;
-    if (n->num[first].val == ip->b[3] && generic_num_alone(n, &n->num[first]))
+    if (n->num[first].val == ip->b[3] && (generic_num_alone(n, &n->num[first]) ||
+                                          generic_num_tagged(n, &n->num[first])))
         return PTS_IP_HOST;
     if (n->num[last].val == ip->b[3] && n->num[last].off + n->num[last].len == hi &&
         n->num[last].len <= 3 && n->num[last].off > n->lab[0].off &&

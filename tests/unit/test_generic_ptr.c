@@ -115,7 +115,7 @@ static const tcase cases[] = {
     {"85-100.mail.example.org", "89.185.85.100", false, NULL},
     {"v85-h100.example.org", "89.185.10.85", false, NULL},
     {"host66.insuranceiq.com", "65.217.159.66", false, NULL},
-    {"vps123456.example-hosting.net", NULL, false, NULL},
+    {"vps123456.example-hosting.net", NULL, true, "ISP token 'vps'"},
     {"dd12345.kasserver.com", NULL, false, NULL},
     {"liverpool12.example.co.uk", NULL, false, NULL},
     {"fed1rmmtao104.cox.net", NULL, false, NULL},
@@ -174,6 +174,21 @@ static const tcase cases[] = {
     {"pl027.nas934.d-osaka.example-isp.ne.jp", "61.197.82.27", true, "host octet"},
     {"mx027.example.org", "61.197.82.27", false, NULL},
     {"box50101.example-hoster.com", NULL, false, NULL},
+    /* round 4: the host octet glued to an access or hosting word that is
+     * the whole word; a hoster's word glued to its sequence number; a
+     * provider's members; mobile and fixed-wireless access words */
+    {"hosting25.example-hoster.com", "2.57.121.25", true, "the client IP's host octet"},
+    {"ip201.example-isp.net", "203.0.113.201", true, "the client IP's host octet"},
+    {"ip201.example-isp.net", "203.0.113.200", false, NULL},
+    {"nas1.example.org", "203.0.113.1", false, NULL},
+    {"red1.example.org", "203.0.113.1", false, NULL},
+    {"mx25.example.org", "203.0.113.25", false, NULL},
+    {"dedi8230.example-hoster.com", "185.106.121.100", true, "ISP token 'dedi'"},
+    {"vds4711.example-hoster.ru", NULL, true, "ISP token 'vds'"},
+    {"vps12.example.org", "203.0.113.12", false, NULL},
+    {"li679-170.members.example-cloud.com", NULL, true, "ISP token 'member'"},
+    {"a1b-12-34.mbb.example-mobile.se", "192.0.12.34", true, "ISP token 'mbb'"},
+    {"a1b-12-34.fwa.example-telco.net", "192.0.12.34", true, "ISP token 'fwa'"},
     /* case and trailing dot */
     {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
     {"MAIL-WR1-F54.GOOGLE.COM.", NULL, false, "known mail sender domain google.com"},
