@@ -755,23 +755,28 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
 
 /* Octets run together in one digit run: unpadded ("851056487") or padded
  * to three digits ("085105064087"), either order; the last three octets
- * padded ("105064087"); or the address as one 32-bit decimal integer.
+ * padded ("105064087") or not ("1056487", six digits at least), the
+ * network part padded ("085105064"); or the address as one 32-bit
+ * decimal integer.
  * The last two octets padded ("173005" in "vms173005pub" for
  * 206.46.173.5) are only a part of the address, weak evidence; but
  * finding them tells that the long number is the host's address, not
  * a subscriber id, so the shape of a line id no longer counts. */
-#define GENERIC_RUN_FORMS 9
+#define GENERIC_RUN_FORMS 12
 static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
                              generic_ipev *best)
 {
     char forms[GENERIC_RUN_FORMS][16];
     static const int pts[GENERIC_RUN_FORMS] = {PTS_IP_FULL, PTS_IP_FULL, PTS_IP_FULL,
                                                PTS_IP_FULL, PTS_IP_FULL, PTS_IP_THREE,
-                                               PTS_IP_THREE, PTS_IP_TWO, PTS_IP_TWO};
+                                               PTS_IP_THREE, PTS_IP_TWO, PTS_IP_TWO,
+                                               PTS_IP_THREE, PTS_IP_THREE, PTS_IP_NET};
     static const char *const what[GENERIC_RUN_FORMS] = {
         "client IP", "client IP", "client IP", "client IP", "client IP",
         "last three octets of client IP", "last three octets of client IP",
-        "last two octets of client IP", "last two octets of client IP"};
+        "last two octets of client IP", "last two octets of client IP",
+        "last three octets of client IP", "last three octets of client IP",
+        "network part of client IP"};
     uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 
     snprintf(forms[0], sizeof(forms[0]), "%u%u%u%u", b[0], b[1], b[2], b[3]);
@@ -783,6 +788,9 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
     snprintf(forms[6], sizeof(forms[6]), "%03u%03u%03u", b[3], b[2], b[1]);
     snprintf(forms[7], sizeof(forms[7]), "%03u%03u", b[2], b[3]);
     snprintf(forms[8], sizeof(forms[8]), "%03u%03u", b[3], b[2]);
+    snprintf(forms[9], sizeof(forms[9]), "%u%u%u", b[1], b[2], b[3]);
+    snprintf(forms[10], sizeof(forms[10]), "%u%u%u", b[3], b[2], b[1]);
+    snprintf(forms[11], sizeof(forms[11]), "%03u%03u%03u", b[0], b[1], b[2]);
 
     for (size_t i = 0; i < n->nnum; i++) {
         const generic_num *g = &n->num[i];
@@ -802,10 +810,14 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
 static void generic_ip4_hex(const generic_name *n, const unsigned char *b,
                             generic_ipev *best)
 {
-    char fwd[9], rev[9];
+    char fwd[9], rev[9], f3[7], r3[7], f2[5], r2[5];
 
     snprintf(fwd, sizeof(fwd), "%02x%02x%02x%02x", b[0], b[1], b[2], b[3]);
     snprintf(rev, sizeof(rev), "%02x%02x%02x%02x", b[3], b[2], b[1], b[0]);
+    snprintf(f3, sizeof(f3), "%02x%02x%02x", b[1], b[2], b[3]);
+    snprintf(r3, sizeof(r3), "%02x%02x%02x", b[3], b[2], b[1]);
+    snprintf(f2, sizeof(f2), "%02x%02x", b[2], b[3]);
+    snprintf(r2, sizeof(r2), "%02x%02x", b[3], b[2]);
     for (size_t l = 0; l < n->nlab; l++) {
         const char *s = n->s + n->lab[l].off;
         size_t len = n->lab[l].len;
@@ -816,6 +828,33 @@ static void generic_ip4_hex(const generic_name *n, const unsigned char *b,
             if (memcmp(s + i, fwd, 8) == 0 || memcmp(s + i, rev, 8) == 0)
                 generic_ipev_take(best, PTS_IP_FULL, "client IP",
                                   n->lab[l].off + i, 8, l);
+        }
+        if (l >= n->host_labels)
+            continue;
+        /* the host end of the address in hex, as a whole hex run of its
+         * own ("node-c-8b22" for x.x.139.34): six digits are the last
+         * three octets, four the last two */
+        for (size_t i = 0; i < len;) {
+            size_t st = i;
+
+            while (i < len && generic_is_hex(s[i]))
+                i++;
+            if (i == st) {
+                i++;
+                continue;
+            }
+            /* a run of its own with a digit: "mailcafe", "facet" or
+             * "beef" are words */
+            if ((st > 0 && generic_is_alpha(s[st - 1])) || (i < len && generic_is_alpha(s[i])) ||
+                strspn(s + st, "abcdef") == i - st)
+                continue;
+            if (i - st == 6 && (memcmp(s + st, f3, 6) == 0 || memcmp(s + st, r3, 6) == 0))
+                generic_ipev_take(best, PTS_IP_THREE, "last three octets of client IP, in hex,",
+                                  n->lab[l].off + st, 6, l);
+            if (i - st == 4 && (memcmp(s + st, f2, 4) == 0 || memcmp(s + st, r2, 4) == 0))
+                generic_ipev_take(best, l == 0 && i == len && st > 0 ? PTS_IP_TWO_END
+                                  : PTS_IP_TWO, "last two octets of client IP, in hex,",
+                                  n->lab[l].off + st, 4, l);
         }
     }
 }
@@ -831,7 +870,8 @@ static size_t generic_label_of(const generic_name *n, size_t off)
 /* IPv6: the name is cut at separators into pieces; pieces of 1..4 hex
  * digits are compared as numbers with the address's 16-bit groups (so
  * "1" matches 0001). Four or more groups in a row (a /64 or the interface
- * identifier) are strong evidence, all eight the whole address. The
+ * identifier) are strong evidence, all eight the whole address; the
+ * first three (the /48) count like an IPv4 network part. The
  * compressed form ("2a02-a45e--1"), and 16 or 32 nibbles in either order,
  * with or without separators, count too. */
 static void generic_ip6(const generic_name *n, const unsigned char *b,
@@ -896,6 +936,14 @@ static void generic_ip6(const generic_name *n, const unsigned char *b,
                                   k == 8 ? "client IP" : "part of client IPv6 address",
                                   pc[i].off, end - pc[i].off,
                                   generic_label_of(n, pc[i].off));
+            } else if (k == 3 && start == 0 && grp[0] != 0) {
+                /* the first three groups: the /48 a provider routes to a
+                 * site or customer ("2a02-8108-1234-..." with the rest
+                 * recoded); like the network part of an IPv4 address */
+                size_t end = pc[i + 2].off + pc[i + 2].len;
+
+                generic_ipev_take(best, PTS_IP_NET, "network part of client IPv6 address",
+                                  pc[i].off, end - pc[i].off, generic_label_of(n, pc[i].off));
             }
         }
     }

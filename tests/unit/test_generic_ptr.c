@@ -189,6 +189,18 @@ static const tcase cases[] = {
     {"li679-170.members.example-cloud.com", NULL, true, "ISP token 'member'"},
     {"a1b-12-34.mbb.example-mobile.se", "192.0.12.34", true, "ISP token 'mbb'"},
     {"a1b-12-34.fwa.example-telco.net", "192.0.12.34", true, "ISP token 'fwa'"},
+    /* round 4: the host end of the address in hex as a run of its own,
+     * the last three octets run together unpadded, the network part
+     * padded, the /48 of an IPv6 address */
+    {"static-8b22.example-isp.nl", "192.0.139.34", true, "last two octets of client IP, in hex,"},
+    {"c-8b2201.example-isp.net", "198.139.34.1", true, "last three octets of client IP, in hex,"},
+    {"static-beef.example.com", "192.0.190.239", false, NULL},
+    {"smtp-fw-2101.example.com", "52.95.33.1", false, NULL},
+    {"sh-1056487.example.net", "85.105.64.87", true, "embedded as 1056487"},
+    {"static-085105064.example.net", "85.105.64.87", true, "network part of client IP"},
+    {"2a02-8108-1234-xyz.static.example.de", "2a02:8108:1234:5::1", true,
+     "network part of client IPv6 address"},
+    {"mail.2a02-8108-1234.example.org", "2a02:8108:1234::25", false, NULL},
     /* case and trailing dot */
     {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
     {"MAIL-WR1-F54.GOOGLE.COM.", NULL, false, "known mail sender domain google.com"},
