@@ -39,7 +39,7 @@
  *      the address only, eight hex digits behind a short tag; so do the
  *      marks of a line or customer id: a MAC-derived hex run, seven or
  *      more letter/digit runs, a long number wrapped in letters, a short
- *      tag and a number of seven or more digits ("h1832461"), a letter
+ *      tag and a number of six or more digits ("h1832461"), a letter
  *      and a number, two or three octet-like numbers, mostly digits,
  *      nothing but digits, every host label numbered. Hosters' words for
  *      a rented machine ("vps", "dedicated") count as whole words or
@@ -129,8 +129,8 @@
 #define PTS_SHAPE_SOME_RUNS 3       /* ... five or six */
 #define PTS_SHAPE_SEGMENTS 3        /* four or more words, three with digits: "fl-edel-u2-c3c-233" */
 #define PTS_SHAPE_WRAPPED 8         /* six or more digits between letters: "pcp04024417pcs" */
-#define PTS_SHAPE_ID 8              /* a short tag and seven or more digits are all the
-                                     * first label holds: "h1832461", "vmi1234567" */
+#define PTS_SHAPE_ID 8              /* a short tag and six or more digits open the first
+                                     * label: "h1832461", "vmi123456", "hwsrv-123456" */
 #define PTS_SHAPE_LETTER_ID 4       /* the first label is one letter and 5+ digits: "a96134" */
 #define PTS_SHAPE_MOSTLY_DIGITS 2   /* two thirds of the first label are digits, 8 or more */
 #define PTS_SHAPE_ALL_NUMBERED 2    /* two or more host labels, each with digits: "cm89.omega139" */
@@ -1425,26 +1425,29 @@ static void generic_word_shape(const char *w, size_t len, bool *mac, bool *wrapp
         *runs = r;
 }
 
-/* The first word of the first label is a short tag of letters and a
- * number of seven or more digits, nothing else ("h1832461", "p15105218",
- * "vmi1234567", "n219076184117", "p3012034-ipxg..."): a provider
- * numbering its customers, lines or rented machines in the millions. A host someone named carries a small number
- * ("mx2", "box5010", "vps123456" on a hoster's own relay); a longer one
- * with a server word ("mail-oln040092254012") loses to that word. */
+/* The first label opens with a short tag of letters and a number of six
+ * or more digits, the tag and the number alone in their word or parted
+ * by one '-' or '_' ("h1832461", "vmi123456", "srv123456",
+ * "hwsrv-123456", "n219076184117", "p3012034-ipxg..."): a provider
+ * numbering its customers, lines or rented machines by the hundred
+ * thousand. A host someone named carries a small number ("mx2",
+ * "box5010", the hoster relay "dd12345"); a longer one with a server
+ * word ("mail-oln040092254012") loses to that word. */
 static bool generic_tagged_id(const char *s, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, st;
 
     while (i < len && generic_is_alpha(s[i]))
         i++;
-    if (i == 0 || i > 6 || len - i < 7)
+    if (i == 0 || i > 6)
         return false;
-    for (size_t k = i; k < len; k++)
-        if (!generic_is_digit(s[k]))
-            return false;
-    return true;
+    if (i < len && (s[i] == '-' || s[i] == '_'))
+        i++;
+    st = i;
+    while (i < len && generic_is_digit(s[i]))
+        i++;
+    return i - st >= 6 && (i == len || s[i] == '-' || s[i] == '_');
 }
-
 /* A run of exactly twelve digits in the first label whose groups of
  * three are each an octet ("softbank126012034056", "kd106154012034"):
  * the padded address even when the client address is not known. One in
@@ -1592,8 +1595,8 @@ static int generic_shape(const generic_name *n, bool no_ip, const char **what)
         *what = "a long number wrapped in letters";
         return PTS_SHAPE_WRAPPED;
     }
-    if (generic_tagged_id(s, strcspn(s, "-_."))) {    /* the label ends at a dot */
-        *what = "a tag and a number of seven or more digits";
+    if (generic_tagged_id(s, len)) {
+        *what = "a tag and a number of six or more digits";
         return PTS_SHAPE_ID;
     }
     for (size_t l = 0; l < n->host_labels; l++) {

@@ -87,7 +87,7 @@ static const tcase cases[] = {
     {"h0002a5d76857.ne.client2.attbi.com", "65.96.12.59", true, "MAC-address-like"},
     {"h53n2fls32o828.telia.com", NULL, true, "letter and digit runs"},
     {"pcp04024417pcs.toresd01.pa.comcast.net", "68.86.206.126", true, "wrapped in letters"},
-    {"s271272.static.corbina.ru", "78.107.251.238", true, "a long number"},
+    {"s271272.static.corbina.ru", "78.107.251.238", true, "a tag and a number of six"},
     {"a96134.upc-a.chello.nl", NULL, true, "a letter and a number"},
     {"cm89.omega139.maxonline.com.sg", NULL, true, "ISP token 'cm'"},
     {"ti0123a400-1234.bb.online.no", NULL, true, "ISP token 'bb'"},
@@ -122,11 +122,11 @@ static const tcase cases[] = {
     {"tk2dcpuba02.msn.com", "65.54.195.210", false, NULL},
     /* issue 13, round 3: a tag and a number in the millions; the last two
      * octets padded explain a long number, which is then no line id */
-    {"h1832461.example-hoster.net", "85.214.85.40", true, "a tag and a number of seven"},
-    {"vmi1234567.example-vps.net", NULL, true, "a tag and a number of seven"},
-    {"p15105218.example-hoster.info", NULL, true, "a tag and a number of seven"},
+    {"h1832461.example-hoster.net", "85.214.85.40", true, "a tag and a number of six"},
+    {"vmi1234567.example-vps.net", NULL, true, "a tag and a number of six"},
+    {"p15105218.example-hoster.info", NULL, true, "a tag and a number of six"},
     {"p3012034-ipxg00b01tokyo.tokyo.example-isp.ne.jp", NULL, true,
-     "a tag and a number of seven"},
+     "a tag and a number of six"},
     /* without the address: its padded twelve digits, two octet-like numbers */
     {"n219076184117.example-isp.com", NULL, true, "padded to twelve digits"},
     {"softbank126012034056.example-isp.net", NULL, true, "padded to twelve digits"},
@@ -201,6 +201,12 @@ static const tcase cases[] = {
     {"2a02-8108-1234-xyz.static.example.de", "2a02:8108:1234:5::1", true,
      "network part of client IPv6 address"},
     {"mail.2a02-8108-1234.example.org", "2a02:8108:1234::25", false, NULL},
+    /* round 4: a tag and six digits, parted by a separator or not */
+    {"vmi123456.example-vps.net", "5.189.12.34", true, "a tag and a number of six"},
+    {"hwsrv-123456.example-hoster.com", "104.168.12.34", true, "a tag and a number of six"},
+    {"srv123456.example-cloud.com", NULL, true, "a tag and a number of six"},
+    {"mail-123456.example.com", NULL, false, NULL},
+    {"srv-12345.example.com", NULL, false, NULL},
     /* case and trailing dot */
     {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
     {"MAIL-WR1-F54.GOOGLE.COM.", NULL, false, "known mail sender domain google.com"},
