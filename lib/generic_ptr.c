@@ -1306,15 +1306,18 @@ static const char *const generic_placeholders[] = {
     "unknown", "unassigned", "unallocated", "unnamed", "noname", "undefined",
     "unconfigured", "notconfigured", "notassigned", "noreverse", "norevdns", "nordns",
     "noptr", "notset", "notdefined", "hostedby", "hostby", "localhost",
+    "nxdomain", "defaultrdns", "defaultptr",
 };
 
 /* Words of end-user access that name a whole pool when they are all the
- * host part says ("dynamic.example-isp.net", "dhcp.example-isp.com").
+ * host part says ("dynamic.example-isp.net", "dhcp.example-isp.com",
+ * "customer.example-hoster.com", "cgnat.example-mobile.net").
  * Not "static" ("static.example-cdn.net" serves files) nor "cable" or
  * "pool", which other trades use. */
 static const char *const generic_pool_words[] = {
     "dynamic", "dyn", "dhcp", "dialup", "dsl", "adsl", "xdsl", "vdsl", "ppp", "pppoe",
     "broadband", "subscriber", "subscribers", "residential", "ftth",
+    "customer", "customers", "cust", "client", "clients", "cgnat", "gprs",
 };
 
 /* Is the host part nothing but a placeholder: letters and separators

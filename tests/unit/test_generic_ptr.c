@@ -207,6 +207,14 @@ static const tcase cases[] = {
     {"srv123456.example-cloud.com", NULL, true, "a tag and a number of six"},
     {"mail-123456.example.com", NULL, false, NULL},
     {"srv-12345.example.com", NULL, false, NULL},
+    /* round 4: customers' pools and more placeholders as all the host part says */
+    {"customer.example-hoster.com", "203.0.113.9", true, "'customer'"},
+    {"cgnat.example-mobile.net", NULL, true, "'cgnat'"},
+    {"default-rdns.example-isp.co.nz", "203.0.113.9", true, "'defaultrdns'"},
+    {"nxdomain.example.net", NULL, true, "'nxdomain'"},
+    {"customer-portal.example.com", NULL, false, NULL},
+    {"customer.example.com", NULL, true, "'customer'"},
+    {"mail.customer.example.com", NULL, false, NULL},
     /* case and trailing dot */
     {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
     {"MAIL-WR1-F54.GOOGLE.COM.", NULL, false, "known mail sender domain google.com"},
