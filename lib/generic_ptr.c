@@ -23,7 +23,8 @@
  *      behind a third octet-like number ("tce-e-7-182-54."); the host
  *      octet alone at the edge of the first label, zero-padded behind a
  *      short tag ("pl027."), or glued to an access or hosting word that
- *      opens it ("hosting25.", "ip201.", not "host66."), only adds.
+ *      opens it ("hosting25.", "ip201.", not "host66."), only adds, but
+ *      decides as all the first label holds ("34.", "034.").
  *      Octets may be spelled as Roman numerals or hex words or parted
  *      by an 'x' ("190-128-lxiii-xxx", "113x36x12x34"). The last two
  *      octets padded in a long number ("vms173005pub") mark the number
@@ -112,6 +113,7 @@
 #define PTS_IP_TWO_CHAIN 8          /* ... ending the first label behind a third octet-like
                                      * number: "tce-e-7-182-54" */
 #define PTS_IP_HOST 3               /* host octet alone, first or last number of the first label */
+#define PTS_IP_HOST_BARE 8          /* ... as all the first label holds: "34.", "034." */
 #define PTS_IP6_HALF 12             /* four or more IPv6 groups */
 #define PTS_SHAPE_QUAD 8            /* first label holds four octet-like numbers */
 #define PTS_SHAPE_TRIPLE 4          /* ... three */
@@ -644,7 +646,7 @@ static void generic_ip4_split(const generic_name *n, const unsigned char *b, siz
 }
 
 /* The pair at numbers i, i+1 is all the first label holds but one word
- * of letters before it ("85-100", "diup-199-27"), or the first two
+ * of letters before it ("85-100", "diup-199-27", "h-199-27"), or the first two
  * labels are the pair and nothing else ("31.158.access"): a name built
  * around the host's octets. A mail host numbered from its address keeps
  * a letter-digit word ("a11-64.smtp-out", "m228-12") or a server word. */
@@ -662,8 +664,8 @@ static bool generic_ip4_two_bare(const generic_name *n, size_t i)
         return false;
     if (a->off == lo)
         return true;
-    if (a->off - lo < 3 || !generic_is_sep(n->s[a->off - 1]))
-        return false;               /* a word of two letters at least, and a separator */
+    if (a->off - lo < 2 || !generic_is_sep(n->s[a->off - 1]))
+        return false;               /* a word of letters, and a separator */
     for (size_t k = lo; k < a->off - 1; k++)
         if (!generic_is_alpha(n->s[k]))
             return false;
@@ -698,6 +700,21 @@ static void generic_ip4_tagged(const generic_name *n, const unsigned char *b,
     if (i == len && v[0] == b[2] && v[1] == b[3])
         generic_ipev_take(best, PTS_IP_TWO_BARE, "last two octets of client IP",
                           n->lab[0].off, len, 0);
+}
+
+/* The first label is the host octet and nothing else, perhaps padded
+ * to three digits ("56.sta.", "034.pool."): the name was made from the
+ * address. Admins name hosts with words; a mail host numbered so keeps a
+ * server label ("7.mo2.mail-out.") that outweighs it. */
+static void generic_ip4_bare(const generic_name *n, const unsigned char *b,
+                             generic_ipev *best)
+{
+    const generic_num *g = &n->num[0];
+
+    if (n->host_labels == 0 || n->nnum == 0 || g->label != 0 || g->off != 0 ||
+        g->len != n->lab[0].len || g->len > 3 || g->val != b[3])
+        return;
+    generic_ipev_take(best, PTS_IP_HOST_BARE, "host octet of client IP", 0, g->len, 0);
 }
 
 /* Octets as separate numbers, in either order. */
@@ -1149,6 +1166,7 @@ static void generic_ip(const generic_name *n, const rdns_addr *ip, generic_ipev 
         generic_ip4_tagged(n, ip->b, best);
         generic_ip4_runs(n, ip->b, best);
         generic_ip4_hex(n, ip->b, best);
+        generic_ip4_bare(n, ip->b, best);
     } else if (ip->family == AF_INET6) {
         generic_ip6(n, ip->b, best);
     }

@@ -215,6 +215,13 @@ static const tcase cases[] = {
     {"customer-portal.example.com", NULL, false, NULL},
     {"customer.example.com", NULL, true, "'customer'"},
     {"mail.customer.example.com", NULL, false, NULL},
+    /* round 4: the host octet as all the first label holds; the pair
+     * behind a one-letter word */
+    {"34.example-isp.net", "203.0.12.34", true, "host octet of client IP 203.0.12.34 embedded as 34"},
+    {"034.example-isp.net", "203.0.12.34", true, "embedded as 034"},
+    {"35.example-isp.net", "203.0.12.34", false, NULL},
+    {"7.mo2.mail-out.example.net", "192.0.2.7", false, "server token 'mail'"},
+    {"h-199-27.example-isp.net", "192.0.199.27", true, "embedded as 199-27"},
     /* case and trailing dot */
     {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
     {"MAIL-WR1-F54.GOOGLE.COM.", NULL, false, "known mail sender domain google.com"},
