@@ -1046,7 +1046,7 @@ static int generic_roman(const char *w, size_t len)
 
 /* One word of the host part that may be an octet: its values as a
  * decimal number of up to three digits, a Roman numeral, or two hex
- * digits with a letter ("c0", "a8"); -1 where a reading does not apply. */
+ * digits ("c0", "a8", "22"); -1 where a reading does not apply. */
 typedef struct generic_oword {
     size_t off, len;
     int val[2];
@@ -1069,6 +1069,9 @@ static void generic_oword_read(const char *w, size_t len, generic_oword *o)
         for (size_t k = 0; k < len; k++)
             v = v * 10 + (w[k] - '0');
         o->val[0] = v <= 255 ? v : -1;
+        /* two digits may be hex as well: "22" is 34 in "cb-00-0c-22" */
+        if (len == 2)
+            o->val[1] = (w[0] - '0') * 16 + (w[1] - '0');
         return;
     }
     o->val[0] = generic_roman(w, len);

@@ -222,6 +222,10 @@ static const tcase cases[] = {
     {"35.example-isp.net", "203.0.12.34", false, NULL},
     {"7.mo2.mail-out.example.net", "192.0.2.7", false, "server token 'mail'"},
     {"h-199-27.example-isp.net", "192.0.199.27", true, "embedded as 199-27"},
+    /* round 4: two-digit hex words read as hex too */
+    {"cb-00-0c-22.example-isp.net", "203.0.12.34", true, "octets spelled out"},
+    {"host-00-0c-22.example-isp.net", "203.0.12.34", true, "embedded as 00-0c-22"},
+    {"ab-10-12-22.example.com", "203.16.18.33", false, NULL},
     /* case and trailing dot */
     {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
     {"MAIL-WR1-F54.GOOGLE.COM.", NULL, false, "known mail sender domain google.com"},
