@@ -795,7 +795,12 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
         "last three octets of client IP", "last three octets of client IP",
         "network part of client IP"};
     uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    size_t i;
 
+    for (i = 0; i < n->nnum && n->num[i].len < 6; i++)
+        ;
+    if (i == n->nnum)
+        return;                     /* no run long enough: spare the formatting */
     snprintf(forms[0], sizeof(forms[0]), "%u%u%u%u", b[0], b[1], b[2], b[3]);
     snprintf(forms[1], sizeof(forms[1]), "%u%u%u%u", b[3], b[2], b[1], b[0]);
     snprintf(forms[2], sizeof(forms[2]), "%03u%03u%03u%03u", b[0], b[1], b[2], b[3]);
@@ -809,7 +814,7 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
     snprintf(forms[10], sizeof(forms[10]), "%u%u%u", b[3], b[2], b[1]);
     snprintf(forms[11], sizeof(forms[11]), "%03u%03u%03u", b[0], b[1], b[2]);
 
-    for (size_t i = 0; i < n->nnum; i++) {
+    for (; i < n->nnum; i++) {
         const generic_num *g = &n->num[i];
 
         if (g->len < 6)             /* shorter runs are too easy to hit by chance */
@@ -827,14 +832,14 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
 static void generic_ip4_hex(const generic_name *n, const unsigned char *b,
                             generic_ipev *best)
 {
-    char fwd[9], rev[9], f3[7], r3[7], f2[5], r2[5];
+    static const char hexd[] = "0123456789abcdef";
+    char fwd[8], rev[8];
+    const char *f3 = fwd + 2, *r3 = rev, *f2 = fwd + 4, *r2 = rev;
 
-    snprintf(fwd, sizeof(fwd), "%02x%02x%02x%02x", b[0], b[1], b[2], b[3]);
-    snprintf(rev, sizeof(rev), "%02x%02x%02x%02x", b[3], b[2], b[1], b[0]);
-    snprintf(f3, sizeof(f3), "%02x%02x%02x", b[1], b[2], b[3]);
-    snprintf(r3, sizeof(r3), "%02x%02x%02x", b[3], b[2], b[1]);
-    snprintf(f2, sizeof(f2), "%02x%02x", b[2], b[3]);
-    snprintf(r2, sizeof(r2), "%02x%02x", b[3], b[2]);
+    for (int k = 0; k < 4; k++) {
+        fwd[2 * k] = rev[6 - 2 * k] = hexd[b[k] >> 4];
+        fwd[2 * k + 1] = rev[7 - 2 * k] = hexd[b[k] & 15];
+    }
     for (size_t l = 0; l < n->nlab; l++) {
         const char *s = n->s + n->lab[l].off;
         size_t len = n->lab[l].len;
