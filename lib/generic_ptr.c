@@ -252,10 +252,11 @@ static const generic_token generic_isp_tokens[] = {
     {"modem", 5, TOK_PREFIX, 6}, {"gsm", 3, TOK_EXACT, 4}, {"fttp", 4, TOK_PREFIX, 6},
     /* mobile broadband and fixed wireless access (Telia/Telenor/Three
      * "mbb", US and Asian carriers' "cdma", "evdo", "hspa", "fwa"), ISDN
-     * and high-speed internet access lines ("isdn", "hsia") */
+     * and high-speed internet access lines ("isdn", "hsia"), public
+     * wireless hotspots and satellite terminals ("hotspot", "vsat") */
     {"mbb", 3, TOK_EXACT, 4}, {"cdma", 4, TOK_EXACT, 4}, {"evdo", 4, TOK_EXACT, 4},
     {"hspa", 4, TOK_PREFIX, 4}, {"fwa", 3, TOK_EXACT, 4}, {"isdn", 4, TOK_EXACT, 6},
-    {"hsia", 4, TOK_EXACT, 6},
+    {"hsia", 4, TOK_EXACT, 6}, {"hotspot", 7, TOK_PREFIX, 4}, {"vsat", 4, TOK_EXACT, 4},
     /* a provider's subscribers ("li12-34.members.example-cloud.com",
      * "members.example-cable.nl"): the same word as customer */
     {"member", 6, TOK_PREFIX, 6},

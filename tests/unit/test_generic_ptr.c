@@ -189,6 +189,8 @@ static const tcase cases[] = {
     {"li679-170.members.example-cloud.com", NULL, true, "ISP token 'member'"},
     {"a1b-12-34.mbb.example-mobile.se", "192.0.12.34", true, "ISP token 'mbb'"},
     {"a1b-12-34.fwa.example-telco.net", "192.0.12.34", true, "ISP token 'fwa'"},
+    {"a1b-12-34.hotspot.example-wifi.net", "192.0.12.34", true, "ISP token 'hotspot'"},
+    {"a1b-12-34.vsat.example-sat.net", "192.0.12.34", true, "ISP token 'vsat'"},
     /* round 4: the host end of the address in hex as a run of its own,
      * the last three octets run together unpadded, the network part
      * padded, the /48 of an IPv6 address */
