@@ -21,12 +21,14 @@
  *      when they are all the first label holds but one word of letters
  *      ("85-100.", "diup-199-27.", "31.158.access.", "n53-h187.") or
  *      behind a third octet-like number ("tce-e-7-182-54."); the host
- *      octet alone at the edge of the first label, or zero-padded behind a
- *      short tag ("pl027."), only adds. Octets may be spelled as Roman
- *      numerals or hex words or parted by an 'x' ("190-128-lxiii-xxx",
- *      "113x36x12x34"). The last two octets padded in a long number
- *      ("vms173005pub") mark the number as the host's address, not a
- *      line id. For IPv6, four or more 16-bit groups or the nibbles of
+ *      octet alone at the edge of the first label, zero-padded behind a
+ *      short tag ("pl027."), or glued to an access or hosting word that
+ *      opens it ("hosting25.", "ip201.", not "host66."), only adds, but
+ *      decides as all the first label holds ("34.", "034.").
+ *      Octets may be spelled as Roman numerals or hex words or parted
+ *      by an 'x' ("190-128-lxiii-xxx", "113x36x12x34"). The last two
+ *      octets padded in a long number ("vms173005pub") mark the number
+ *      as the host's address, not a line id. For IPv6, four or more 16-bit groups or the nibbles of
  *      the address.
  *   4. ISP tokens (dsl, dyn, pool, cable, ...) weighed by where they stand:
  *      in the host part they count fully, in the registered domain half.
@@ -38,15 +40,16 @@
  *      the address only, eight hex digits behind a short tag; so do the
  *      marks of a line or customer id: a MAC-derived hex run, seven or
  *      more letter/digit runs, a long number wrapped in letters, a short
- *      tag and a number of seven or more digits ("h1832461"), a letter
+ *      tag and a number of six or more digits ("h1832461"), a letter
  *      and a number, two or three octet-like numbers, mostly digits,
  *      nothing but digits, every host label numbered. Hosters' words for
- *      a rented machine ("vps", "dedicated") count as whole words only,
- *      and placeholders as all the host part says ("unassigned",
- *      "unknown", "no-reverse-dns", "hosted-by", a bare "dynamic")
- *      decide alone. The
- *      registered domain comes from the ICANN section of the Public
- *      Suffix List (regdom.h).
+ *      a rented machine ("vps", "dedicated") count as whole words or
+ *      glued to a number of three or more digits ("dedi8230"), a
+ *      provider's "members" like its customers, and placeholders as all
+ *      the host part says ("unassigned", "unknown", "no-reverse-dns",
+ *      "hosted-by", a bare "dynamic") decide alone. The registered
+ *      domain comes from the ICANN section of the Public Suffix List
+ *      (regdom.h).
  *   5. Server tokens (mail, mx, smtp, relay, out ...) in the host part
  *      count against.
  *   6. A name that would be generic but forward-confirms (the caller says
@@ -110,6 +113,7 @@
 #define PTS_IP_TWO_CHAIN 8          /* ... ending the first label behind a third octet-like
                                      * number: "tce-e-7-182-54" */
 #define PTS_IP_HOST 3               /* host octet alone, first or last number of the first label */
+#define PTS_IP_HOST_BARE 8          /* ... as all the first label holds: "34.", "034." */
 #define PTS_IP6_HALF 12             /* four or more IPv6 groups */
 #define PTS_SHAPE_QUAD 8            /* first label holds four octet-like numbers */
 #define PTS_SHAPE_TRIPLE 4          /* ... three */
@@ -127,8 +131,8 @@
 #define PTS_SHAPE_SOME_RUNS 3       /* ... five or six */
 #define PTS_SHAPE_SEGMENTS 3        /* four or more words, three with digits: "fl-edel-u2-c3c-233" */
 #define PTS_SHAPE_WRAPPED 8         /* six or more digits between letters: "pcp04024417pcs" */
-#define PTS_SHAPE_ID 8              /* a short tag and seven or more digits are all the
-                                     * first label holds: "h1832461", "vmi1234567" */
+#define PTS_SHAPE_ID 8              /* a short tag and six or more digits open the first
+                                     * label: "h1832461", "vmi123456", "hwsrv-123456" */
 #define PTS_SHAPE_LETTER_ID 4       /* the first label is one letter and 5+ digits: "a96134" */
 #define PTS_SHAPE_MOSTLY_DIGITS 2   /* two thirds of the first label are digits, 8 or more */
 #define PTS_SHAPE_ALL_NUMBERED 2    /* two or more host labels, each with digits: "cm89.omega139" */
@@ -246,6 +250,19 @@ static const generic_token generic_isp_tokens[] = {
     {"gpon", 4, TOK_PREFIX, 6}, {"epon", 4, TOK_EXACT, 6}, {"xpon", 4, TOK_EXACT, 6},
     {"cgnat", 5, TOK_EXACT, 4}, {"aftr", 4, TOK_EXACT, 4}, {"bng", 3, TOK_EXACT, 4},
     {"modem", 5, TOK_PREFIX, 6}, {"gsm", 3, TOK_EXACT, 4}, {"fttp", 4, TOK_PREFIX, 6},
+    /* mobile broadband and fixed wireless access (Telia/Telenor/Three
+     * "mbb", US and Asian carriers' "cdma", "evdo", "hspa", "fwa"), ISDN
+     * and high-speed internet access lines ("isdn", "hsia"), public
+     * wireless hotspots and satellite terminals ("hotspot", "vsat") */
+    {"mbb", 3, TOK_EXACT, 4}, {"cdma", 4, TOK_EXACT, 4}, {"evdo", 4, TOK_EXACT, 4},
+    {"hspa", 4, TOK_PREFIX, 4}, {"fwa", 3, TOK_EXACT, 4}, {"isdn", 4, TOK_EXACT, 6},
+    {"hsia", 4, TOK_EXACT, 6}, {"hotspot", 7, TOK_PREFIX, 4}, {"vsat", 4, TOK_EXACT, 4},
+    /* a provider's subscribers ("li12-34.members.example-cloud.com",
+     * "members.example-cable.nl"): the same word as customer */
+    {"member", 6, TOK_PREFIX, 6},
+    /* a hoster's word for its customers' machines ("hosting25."); a
+     * company's web host may be called so, hence not more */
+    {"hosting", 7, TOK_EXACT, 4},
 };
 
 /* Word tokens with digits ("3g"), matched against whole words only. */
@@ -253,8 +270,8 @@ static const generic_token generic_isp_words[] = {
     {"3g", 2, TOK_EXACT, 4}, {"4g", 2, TOK_EXACT, 4}, {"5g", 2, TOK_EXACT, 4},
     {"v4", 2, TOK_EXACT, 2}, {"v6", 2, TOK_EXACT, 2}, {"ipv4", 4, TOK_EXACT, 3},
     {"ipv6", 4, TOK_EXACT, 3},
-    /* a hoster's words for a rented machine, as whole words only: its
-     * own relays are "vps123456" or "dd12345" */
+    /* a hoster's words for a rented machine, as whole words, or glued
+     * to a number of three or more digits (generic_tokens) */
     {"vps", 3, TOK_EXACT, 6}, {"vds", 3, TOK_EXACT, 6}, {"dedicated", 9, TOK_EXACT, 6},
     {"dedi", 4, TOK_EXACT, 6},
 };
@@ -630,7 +647,7 @@ static void generic_ip4_split(const generic_name *n, const unsigned char *b, siz
 }
 
 /* The pair at numbers i, i+1 is all the first label holds but one word
- * of letters before it ("85-100", "diup-199-27"), or the first two
+ * of letters before it ("85-100", "diup-199-27", "h-199-27"), or the first two
  * labels are the pair and nothing else ("31.158.access"): a name built
  * around the host's octets. A mail host numbered from its address keeps
  * a letter-digit word ("a11-64.smtp-out", "m228-12") or a server word. */
@@ -648,8 +665,8 @@ static bool generic_ip4_two_bare(const generic_name *n, size_t i)
         return false;
     if (a->off == lo)
         return true;
-    if (a->off - lo < 3 || !generic_is_sep(n->s[a->off - 1]))
-        return false;               /* a word of two letters at least, and a separator */
+    if (a->off - lo < 2 || !generic_is_sep(n->s[a->off - 1]))
+        return false;               /* a word of letters, and a separator */
     for (size_t k = lo; k < a->off - 1; k++)
         if (!generic_is_alpha(n->s[k]))
             return false;
@@ -684,6 +701,21 @@ static void generic_ip4_tagged(const generic_name *n, const unsigned char *b,
     if (i == len && v[0] == b[2] && v[1] == b[3])
         generic_ipev_take(best, PTS_IP_TWO_BARE, "last two octets of client IP",
                           n->lab[0].off, len, 0);
+}
+
+/* The first label is the host octet and nothing else, perhaps padded
+ * to three digits ("56.sta.", "034.pool."): the name was made from the
+ * address. Admins name hosts with words; a mail host numbered so keeps a
+ * server label ("7.mo2.mail-out.") that outweighs it. */
+static void generic_ip4_bare(const generic_name *n, const unsigned char *b,
+                             generic_ipev *best)
+{
+    const generic_num *g = &n->num[0];
+
+    if (n->host_labels == 0 || n->nnum == 0 || g->label != 0 || g->off != 0 ||
+        g->len != n->lab[0].len || g->len > 3 || g->val != b[3])
+        return;
+    generic_ipev_take(best, PTS_IP_HOST_BARE, "host octet of client IP", 0, g->len, 0);
 }
 
 /* Octets as separate numbers, in either order. */
@@ -741,25 +773,35 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
 
 /* Octets run together in one digit run: unpadded ("851056487") or padded
  * to three digits ("085105064087"), either order; the last three octets
- * padded ("105064087"); or the address as one 32-bit decimal integer.
+ * padded ("105064087") or not ("1056487", six digits at least), the
+ * network part padded ("085105064"); or the address as one 32-bit
+ * decimal integer.
  * The last two octets padded ("173005" in "vms173005pub" for
  * 206.46.173.5) are only a part of the address, weak evidence; but
  * finding them tells that the long number is the host's address, not
  * a subscriber id, so the shape of a line id no longer counts. */
-#define GENERIC_RUN_FORMS 9
+#define GENERIC_RUN_FORMS 12
 static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
                              generic_ipev *best)
 {
     char forms[GENERIC_RUN_FORMS][16];
     static const int pts[GENERIC_RUN_FORMS] = {PTS_IP_FULL, PTS_IP_FULL, PTS_IP_FULL,
                                                PTS_IP_FULL, PTS_IP_FULL, PTS_IP_THREE,
-                                               PTS_IP_THREE, PTS_IP_TWO, PTS_IP_TWO};
+                                               PTS_IP_THREE, PTS_IP_TWO, PTS_IP_TWO,
+                                               PTS_IP_THREE, PTS_IP_THREE, PTS_IP_NET};
     static const char *const what[GENERIC_RUN_FORMS] = {
         "client IP", "client IP", "client IP", "client IP", "client IP",
         "last three octets of client IP", "last three octets of client IP",
-        "last two octets of client IP", "last two octets of client IP"};
+        "last two octets of client IP", "last two octets of client IP",
+        "last three octets of client IP", "last three octets of client IP",
+        "network part of client IP"};
     uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    size_t i;
 
+    for (i = 0; i < n->nnum && n->num[i].len < 6; i++)
+        ;
+    if (i == n->nnum)
+        return;                     /* no run long enough: spare the formatting */
     snprintf(forms[0], sizeof(forms[0]), "%u%u%u%u", b[0], b[1], b[2], b[3]);
     snprintf(forms[1], sizeof(forms[1]), "%u%u%u%u", b[3], b[2], b[1], b[0]);
     snprintf(forms[2], sizeof(forms[2]), "%03u%03u%03u%03u", b[0], b[1], b[2], b[3]);
@@ -769,8 +811,11 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
     snprintf(forms[6], sizeof(forms[6]), "%03u%03u%03u", b[3], b[2], b[1]);
     snprintf(forms[7], sizeof(forms[7]), "%03u%03u", b[2], b[3]);
     snprintf(forms[8], sizeof(forms[8]), "%03u%03u", b[3], b[2]);
+    snprintf(forms[9], sizeof(forms[9]), "%u%u%u", b[1], b[2], b[3]);
+    snprintf(forms[10], sizeof(forms[10]), "%u%u%u", b[3], b[2], b[1]);
+    snprintf(forms[11], sizeof(forms[11]), "%03u%03u%03u", b[0], b[1], b[2]);
 
-    for (size_t i = 0; i < n->nnum; i++) {
+    for (; i < n->nnum; i++) {
         const generic_num *g = &n->num[i];
 
         if (g->len < 6)             /* shorter runs are too easy to hit by chance */
@@ -788,10 +833,14 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
 static void generic_ip4_hex(const generic_name *n, const unsigned char *b,
                             generic_ipev *best)
 {
-    char fwd[9], rev[9];
+    static const char hexd[] = "0123456789abcdef";
+    char fwd[8], rev[8];
+    const char *f3 = fwd + 2, *r3 = rev, *f2 = fwd + 4, *r2 = rev;
 
-    snprintf(fwd, sizeof(fwd), "%02x%02x%02x%02x", b[0], b[1], b[2], b[3]);
-    snprintf(rev, sizeof(rev), "%02x%02x%02x%02x", b[3], b[2], b[1], b[0]);
+    for (int k = 0; k < 4; k++) {
+        fwd[2 * k] = rev[6 - 2 * k] = hexd[b[k] >> 4];
+        fwd[2 * k + 1] = rev[7 - 2 * k] = hexd[b[k] & 15];
+    }
     for (size_t l = 0; l < n->nlab; l++) {
         const char *s = n->s + n->lab[l].off;
         size_t len = n->lab[l].len;
@@ -802,6 +851,33 @@ static void generic_ip4_hex(const generic_name *n, const unsigned char *b,
             if (memcmp(s + i, fwd, 8) == 0 || memcmp(s + i, rev, 8) == 0)
                 generic_ipev_take(best, PTS_IP_FULL, "client IP",
                                   n->lab[l].off + i, 8, l);
+        }
+        if (l >= n->host_labels)
+            continue;
+        /* the host end of the address in hex, as a whole hex run of its
+         * own ("node-c-8b22" for x.x.139.34): six digits are the last
+         * three octets, four the last two */
+        for (size_t i = 0; i < len;) {
+            size_t st = i;
+
+            while (i < len && generic_is_hex(s[i]))
+                i++;
+            if (i == st) {
+                i++;
+                continue;
+            }
+            /* a run of its own with a digit: "mailcafe", "facet" or
+             * "beef" are words */
+            if ((st > 0 && generic_is_alpha(s[st - 1])) || (i < len && generic_is_alpha(s[i])) ||
+                strspn(s + st, "abcdef") == i - st)
+                continue;
+            if (i - st == 6 && (memcmp(s + st, f3, 6) == 0 || memcmp(s + st, r3, 6) == 0))
+                generic_ipev_take(best, PTS_IP_THREE, "last three octets of client IP, in hex,",
+                                  n->lab[l].off + st, 6, l);
+            if (i - st == 4 && (memcmp(s + st, f2, 4) == 0 || memcmp(s + st, r2, 4) == 0))
+                generic_ipev_take(best, l == 0 && i == len && st > 0 ? PTS_IP_TWO_END
+                                  : PTS_IP_TWO, "last two octets of client IP, in hex,",
+                                  n->lab[l].off + st, 4, l);
         }
     }
 }
@@ -817,7 +893,8 @@ static size_t generic_label_of(const generic_name *n, size_t off)
 /* IPv6: the name is cut at separators into pieces; pieces of 1..4 hex
  * digits are compared as numbers with the address's 16-bit groups (so
  * "1" matches 0001). Four or more groups in a row (a /64 or the interface
- * identifier) are strong evidence, all eight the whole address. The
+ * identifier) are strong evidence, all eight the whole address; the
+ * first three (the /48) count like an IPv4 network part. The
  * compressed form ("2a02-a45e--1"), and 16 or 32 nibbles in either order,
  * with or without separators, count too. */
 static void generic_ip6(const generic_name *n, const unsigned char *b,
@@ -882,6 +959,14 @@ static void generic_ip6(const generic_name *n, const unsigned char *b,
                                   k == 8 ? "client IP" : "part of client IPv6 address",
                                   pc[i].off, end - pc[i].off,
                                   generic_label_of(n, pc[i].off));
+            } else if (k == 3 && start == 0 && grp[0] != 0) {
+                /* the first three groups: the /48 a provider routes to a
+                 * site or customer ("2a02-8108-1234-..." with the rest
+                 * recoded); like the network part of an IPv4 address */
+                size_t end = pc[i + 2].off + pc[i + 2].len;
+
+                generic_ipev_take(best, PTS_IP_NET, "network part of client IPv6 address",
+                                  pc[i].off, end - pc[i].off, generic_label_of(n, pc[i].off));
             }
         }
     }
@@ -967,7 +1052,7 @@ static int generic_roman(const char *w, size_t len)
 
 /* One word of the host part that may be an octet: its values as a
  * decimal number of up to three digits, a Roman numeral, or two hex
- * digits with a letter ("c0", "a8"); -1 where a reading does not apply. */
+ * digits ("c0", "a8", "22"); -1 where a reading does not apply. */
 typedef struct generic_oword {
     size_t off, len;
     int val[2];
@@ -990,6 +1075,9 @@ static void generic_oword_read(const char *w, size_t len, generic_oword *o)
         for (size_t k = 0; k < len; k++)
             v = v * 10 + (w[k] - '0');
         o->val[0] = v <= 255 ? v : -1;
+        /* two digits may be hex as well: "22" is 34 in "cb-00-0c-22" */
+        if (len == 2)
+            o->val[1] = (w[0] - '0') * 16 + (w[1] - '0');
         return;
     }
     o->val[0] = generic_roman(w, len);
@@ -1087,6 +1175,7 @@ static void generic_ip(const generic_name *n, const rdns_addr *ip, generic_ipev 
         generic_ip4_tagged(n, ip->b, best);
         generic_ip4_runs(n, ip->b, best);
         generic_ip4_hex(n, ip->b, best);
+        generic_ip4_bare(n, ip->b, best);
     } else if (ip->family == AF_INET6) {
         generic_ip6(n, ip->b, best);
     }
@@ -1199,6 +1288,15 @@ static void generic_tokens(const generic_name *n, generic_tokev *ev)
                                      sizeof(*generic_isp_tokens), s + rs, j - rs);
                 if (t != NULL && nfound < 8)
                     found[nfound++] = t;
+                /* a hoster's word glued to its sequence number of three or
+                 * more digits ("vps123456", "dedi8230"): its default name
+                 * for a rented machine; an admin's own "vps1" is smaller */
+                if (j + 3 <= we && generic_is_digit(s[j]) && generic_is_digit(s[j + 1]) &&
+                    generic_is_digit(s[j + 2]) &&
+                    (t = generic_tok_find(generic_isp_words, sizeof(generic_isp_words) /
+                                          sizeof(*generic_isp_words), s + rs, j - rs)) != NULL &&
+                    nfound < 8)
+                    found[nfound++] = t;
                 t = generic_tok_find(generic_server_tokens, sizeof(generic_server_tokens) /
                                      sizeof(*generic_server_tokens), s + rs, j - rs);
                 if (t != NULL && !domain) {
@@ -1235,15 +1333,18 @@ static const char *const generic_placeholders[] = {
     "unknown", "unassigned", "unallocated", "unnamed", "noname", "undefined",
     "unconfigured", "notconfigured", "notassigned", "noreverse", "norevdns", "nordns",
     "noptr", "notset", "notdefined", "hostedby", "hostby", "localhost",
+    "nxdomain", "defaultrdns", "defaultptr",
 };
 
 /* Words of end-user access that name a whole pool when they are all the
- * host part says ("dynamic.example-isp.net", "dhcp.example-isp.com").
+ * host part says ("dynamic.example-isp.net", "dhcp.example-isp.com",
+ * "customer.example-hoster.com", "cgnat.example-mobile.net").
  * Not "static" ("static.example-cdn.net" serves files) nor "cable" or
  * "pool", which other trades use. */
 static const char *const generic_pool_words[] = {
     "dynamic", "dyn", "dhcp", "dialup", "dsl", "adsl", "xdsl", "vdsl", "ppp", "pppoe",
     "broadband", "subscriber", "subscribers", "residential", "ftth",
+    "customer", "customers", "cust", "client", "clients", "cgnat", "gprs",
 };
 
 /* Is the host part nothing but a placeholder: letters and separators
@@ -1354,26 +1455,29 @@ static void generic_word_shape(const char *w, size_t len, bool *mac, bool *wrapp
         *runs = r;
 }
 
-/* The first word of the first label is a short tag of letters and a
- * number of seven or more digits, nothing else ("h1832461", "p15105218",
- * "vmi1234567", "n219076184117", "p3012034-ipxg..."): a provider
- * numbering its customers, lines or rented machines in the millions. A host someone named carries a small number
- * ("mx2", "box5010", "vps123456" on a hoster's own relay); a longer one
- * with a server word ("mail-oln040092254012") loses to that word. */
+/* The first label opens with a short tag of letters and a number of six
+ * or more digits, the tag and the number alone in their word or parted
+ * by one '-' or '_' ("h1832461", "vmi123456", "srv123456",
+ * "hwsrv-123456", "n219076184117", "p3012034-ipxg..."): a provider
+ * numbering its customers, lines or rented machines by the hundred
+ * thousand. A host someone named carries a small number ("mx2",
+ * "box5010", the hoster relay "dd12345"); a longer one with a server
+ * word ("mail-oln040092254012") loses to that word. */
 static bool generic_tagged_id(const char *s, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, st;
 
     while (i < len && generic_is_alpha(s[i]))
         i++;
-    if (i == 0 || i > 6 || len - i < 7)
+    if (i == 0 || i > 6)
         return false;
-    for (size_t k = i; k < len; k++)
-        if (!generic_is_digit(s[k]))
-            return false;
-    return true;
+    if (i < len && (s[i] == '-' || s[i] == '_'))
+        i++;
+    st = i;
+    while (i < len && generic_is_digit(s[i]))
+        i++;
+    return i - st >= 6 && (i == len || s[i] == '-' || s[i] == '_');
 }
-
 /* A run of exactly twelve digits in the first label whose groups of
  * three are each an octet ("softbank126012034056", "kd106154012034"):
  * the padded address even when the client address is not known. One in
@@ -1521,8 +1625,8 @@ static int generic_shape(const generic_name *n, bool no_ip, const char **what)
         *what = "a long number wrapped in letters";
         return PTS_SHAPE_WRAPPED;
     }
-    if (generic_tagged_id(s, strcspn(s, "-_."))) {    /* the label ends at a dot */
-        *what = "a tag and a number of seven or more digits";
+    if (generic_tagged_id(s, len)) {
+        *what = "a tag and a number of six or more digits";
         return PTS_SHAPE_ID;
     }
     for (size_t l = 0; l < n->host_labels; l++) {
@@ -1594,6 +1698,29 @@ static bool generic_num_alone(const generic_name *n, const generic_num *g)
     return g->len <= 3 && left && (end == hi || !generic_is_digit(n->s[end]));
 }
 
+/* The host octet glued to the access or hosting word that opens the
+ * first label ("hosting25" for 2.57.121.25, "dyn57", "ip201"): the
+ * address owner numbering its customers' addresses. The word must be the
+ * token itself ("dynamo25" is not "dyn") and one of weight: not "host",
+ * which admins give their own machines ("host66" for a company's
+ * x.x.x.66), nor "nas" or "red" ("nas1", "red1" of a cluster), nor any
+ * other word of letters ("mx25", "box25"). */
+static bool generic_num_tagged(const generic_name *n, const generic_num *g)
+{
+    size_t lo = n->lab[0].off, hi = lo + n->lab[0].len, end = g->off + g->len;
+    const generic_token *t;
+
+    if (g->len > 3 || g->off == lo || (end < hi && !generic_is_sep(n->s[end])))
+        return false;
+    for (size_t k = lo; k < g->off; k++)
+        if (!generic_is_alpha(n->s[k]))
+            return false;
+    t = generic_tok_find(generic_isp_tokens, sizeof(generic_isp_tokens) /
+                         sizeof(*generic_isp_tokens), n->s + lo, g->off - lo);
+    /* the whole word is the token: "dyn57", not "dynamo57" */
+    return t != NULL && t->pts >= 4 && t->len == g->off - lo;
+}
+
 static int generic_ip4_host(const generic_name *n, const rdns_addr *ip)
 {
     size_t first = n->nnum, last = n->nnum;
@@ -1608,7 +1735,8 @@ static int generic_ip4_host(const generic_name *n, const rdns_addr *ip)
     }
     if (first == n->nnum)
         return 0;
-    if (n->num[first].val == ip->b[3] && generic_num_alone(n, &n->num[first]))
+    if (n->num[first].val == ip->b[3] && (generic_num_alone(n, &n->num[first]) ||
+                                          generic_num_tagged(n, &n->num[first])))
         return PTS_IP_HOST;
     if (n->num[last].val == ip->b[3] && n->num[last].off + n->num[last].len == hi &&
         n->num[last].len <= 3 && n->num[last].off > n->lab[0].off &&
