@@ -830,6 +830,31 @@ static bool generic_two_padded(const char *d, size_t len)
            (d[0] == '0' || d[3] == '0');
 }
 
+/* Are numbers i and i+1 parted by exactly one separator? */
+static bool generic_num_joined(const generic_name *n, size_t i)
+{
+    return i + 1 < n->nnum && n->num[i + 1].off == n->num[i].off + n->num[i].len + 1 &&
+           generic_is_sep(n->s[n->num[i + 1].off - 1]);
+}
+
+/* Can number i take part in a run form: six digits or more, or four and
+ * more with runs joined to it that make seven digits in all? A cheap
+ * test that spares formatting the forms for most names. */
+static bool generic_run_worth(const generic_name *n, size_t i)
+{
+    size_t len = n->num[i].len;
+
+    if (len >= 6)
+        return true;
+    if (len < 4)
+        return false;
+    for (size_t k = i; k > 0 && k + 2 > i && generic_num_joined(n, k - 1); k--)
+        len += n->num[k - 1].len;
+    for (size_t k = i; k < i + 2 && generic_num_joined(n, k); k++)
+        len += n->num[k + 1].len;
+    return len >= 7;
+}
+
 /* Octets run together in one digit run: unpadded ("851056487") or padded
  * to three digits ("085105064087"), either order; the last three octets
  * padded ("105064087") or not ("1056487", six digits at least), the
@@ -865,7 +890,7 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
     uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
     size_t i;
 
-    for (i = 0; i < n->nnum && n->num[i].len < 4; i++)
+    for (i = 0; i < n->nnum && !generic_run_worth(n, i); i++)
         ;
     if (i == n->nnum)
         return;                     /* no run long enough: spare the formatting */
