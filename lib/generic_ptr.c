@@ -20,11 +20,16 @@
  *      evidence, a little more when they end the first label, and fully
  *      when they are all the first label holds but one word of letters
  *      ("85-100.", "diup-199-27.", "31.158.access.", "n53-h187.") or
- *      behind a third octet-like number ("tce-e-7-182-54."); the host
- *      octet alone at the edge of the first label, zero-padded behind a
- *      short tag ("pl027."), or glued to an access or hosting word that
+ *      behind a third octet-like number ("tce-e-7-182-54."), or as a
+ *      template writes them: one zero-padded ("net143-068.", "h168.019.",
+ *      "dnet-217003."), or host octet first as words of their own
+ *      ("ptil-46-121-"); the host octet alone at the edge of the first
+ *      label, zero-padded behind a short tag ("pl027."), or glued to an access or hosting word that
  *      opens it ("hosting25.", "ip201.", not "host66."), only adds, but
- *      decides as all the first label holds ("34.", "034.").
+ *      decides as all the first label holds ("34.", "034.") or as the
+ *      opening of a line id of number, tag, number ("131stb68.").
+ *      Runs parted by one separator are read joined for the address
+ *      forms ("253060.050101.", "245187-181.").
  *      Octets may be spelled as Roman numerals or hex words or parted
  *      by an 'x' ("190-128-lxiii-xxx", "113x36x12x34"). The last two
  *      octets padded in a long number ("vms173005pub") mark the number
@@ -33,7 +38,8 @@
  *   4. ISP tokens (dsl, dyn, pool, cable, ...) weighed by where they stand:
  *      in the host part they count fully, in the registered domain half.
  *      Access words of other languages count too ("kunde", "klient",
- *      "abonent", "kabel", "fibra"). A first label made of four numbers
+ *      "abonent", "kabel", "fibra"). An access word as a last label no
+ *      registry has ("hn.kd.ny.adsl") decides alone. A first label made of four numbers
  *      that could be octets looks like an address even when the client
  *      address is not known, and so do twelve digits in four octet groups,
  *      four octet-like words spread over the first labels and, without
