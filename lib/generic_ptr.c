@@ -20,11 +20,16 @@
  *      evidence, a little more when they end the first label, and fully
  *      when they are all the first label holds but one word of letters
  *      ("85-100.", "diup-199-27.", "31.158.access.", "n53-h187.") or
- *      behind a third octet-like number ("tce-e-7-182-54."); the host
- *      octet alone at the edge of the first label, zero-padded behind a
- *      short tag ("pl027."), or glued to an access or hosting word that
+ *      behind a third octet-like number ("tce-e-7-182-54."), or as a
+ *      template writes them: one zero-padded ("net143-068.", "h168.019.",
+ *      "dnet-217003."), or host octet first as words of their own
+ *      ("ptil-46-121-"); the host octet alone at the edge of the first
+ *      label, zero-padded behind a short tag ("pl027."), or glued to an access or hosting word that
  *      opens it ("hosting25.", "ip201.", not "host66."), only adds, but
- *      decides as all the first label holds ("34.", "034.").
+ *      decides as all the first label holds ("34.", "034.") or as the
+ *      opening of a line id of number, tag, number ("131stb68.").
+ *      Runs parted by one separator are read joined for the address
+ *      forms ("253060.050101.", "245187-181.").
  *      Octets may be spelled as Roman numerals or hex words or parted
  *      by an 'x' ("190-128-lxiii-xxx", "113x36x12x34"). The last two
  *      octets padded in a long number ("vms173005pub") mark the number
@@ -33,7 +38,8 @@
  *   4. ISP tokens (dsl, dyn, pool, cable, ...) weighed by where they stand:
  *      in the host part they count fully, in the registered domain half.
  *      Access words of other languages count too ("kunde", "klient",
- *      "abonent", "kabel", "fibra"). A first label made of four numbers
+ *      "abonent", "kabel", "fibra"). An access word as a last label no
+ *      registry has ("hn.kd.ny.adsl") decides alone. A first label made of four numbers
  *      that could be octets looks like an address even when the client
  *      address is not known, and so do twelve digits in four octet groups,
  *      four octet-like words spread over the first labels and, without
@@ -112,8 +118,15 @@
                                      * word ("85-100.", "diup-199-27.", "31.158.access.") */
 #define PTS_IP_TWO_CHAIN 8          /* ... ending the first label behind a third octet-like
                                      * number: "tce-e-7-182-54" */
+#define PTS_IP_TWO_PADDED 8         /* ... standing as numbers of their own in the host part,
+                                     * one zero-padded: a template's "%03d", not an admin's
+                                     * numbering ("net143-068", "h168.019", "dnet-217003") */
+#define PTS_IP_TWO_REVERSED 8       /* ... host octet first, each a word of its own: the
+                                     * in-addr.arpa order of a generator ("ptil-46-121-") */
 #define PTS_IP_HOST 3               /* host octet alone, first or last number of the first label */
 #define PTS_IP_HOST_BARE 8          /* ... as all the first label holds: "34.", "034." */
+#define PTS_IP_HOST_LEAD 6          /* ... opening a line id of a number, a short tag and a
+                                     * number: "131stb68" for x.x.x.131 */
 #define PTS_IP6_HALF 12             /* four or more IPv6 groups */
 #define PTS_SHAPE_QUAD 8            /* first label holds four octet-like numbers */
 #define PTS_SHAPE_TRIPLE 4          /* ... three */
@@ -137,6 +150,8 @@
 #define PTS_SHAPE_MOSTLY_DIGITS 2   /* two thirds of the first label are digits, 8 or more */
 #define PTS_SHAPE_ALL_NUMBERED 2    /* two or more host labels, each with digits: "cm89.omega139" */
 #define PTS_SHAPE_ALL_DIGITS 2      /* the first label is a number and nothing else: "143005." */
+#define PTS_ACCESS_TLD 8            /* an access word as the last label of a name outside
+                                     * the public DNS: "hn.kd.ny.adsl" */
 #define PTS_PLACEHOLDER 8           /* the host part only says nobody named the address */
 #define PTS_SERVER_FIRST (-12)      /* server token in the first label */
 #define PTS_SERVER_HOST (-6)        /* ... elsewhere in the host part */
@@ -461,6 +476,7 @@ typedef struct generic_name {
     size_t host_labels;             /* labels left of the registered domain */
     generic_num num[GENERIC_MAX_GROUPS];
     size_t nnum;
+    bool tld_access;                /* the last label is an access word, no TLD */
 } generic_name;
 
 static bool generic_is_digit(char c)
@@ -503,6 +519,7 @@ static void generic_split(generic_name *n)
     size_t start = 0;
 
     n->nlab = n->nnum = 0;
+    n->tld_access = false;
     for (size_t i = 0; i <= n->len; i++) {
         if (i == n->len || n->s[i] == '.') {
             if (n->nlab < GENERIC_MAX_LABELS) {
@@ -542,6 +559,8 @@ static const char *generic_where(const generic_name *n, size_t label, char *buf,
 {
     if (label == 0)
         snprintf(buf, len, "the first label");
+    else if (n->tld_access && label + 1 == n->nlab)
+        snprintf(buf, len, "the unlisted top-level label");
     else if (label >= n->host_labels)
         snprintf(buf, len, "the domain");
     else
@@ -646,6 +665,22 @@ static void generic_ip4_split(const generic_name *n, const unsigned char *b, siz
     }
 }
 
+/* Is number g a word of its own: nothing but separators or the ends of
+ * the name next to it ("46" in "ptil-46-121-", not in "m46")? */
+static bool generic_num_word(const generic_name *n, const generic_num *g)
+{
+    size_t end = g->off + g->len;
+
+    return (g->off == 0 || generic_is_sep(n->s[g->off - 1])) &&
+           (end == n->len || generic_is_sep(n->s[end]));
+}
+
+/* Is number g an octet written with a leading zero ("019", "068", "03")? */
+static bool generic_num_padded(const generic_name *n, const generic_num *g)
+{
+    return g->len >= 2 && g->len <= 3 && n->s[g->off] == '0';
+}
+
 /* The pair at numbers i, i+1 is all the first label holds but one word
  * of letters before it ("85-100", "diup-199-27", "h-199-27"), or the first two
  * labels are the pair and nothing else ("31.158.access"): a name built
@@ -745,9 +780,11 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
             }
         }
         if (generic_num_chain(n, i, 2)) {
+            bool fwd = generic_chain_eq(n, i, b + 2, 2, false);
+            bool rev = generic_chain_eq(n, i, b + 2, 2, true);
+
             end = n->num[i + 1].off + n->num[i + 1].len;
-            if (generic_chain_eq(n, i, b + 2, 2, false) ||
-                generic_chain_eq(n, i, b + 2, 2, true)) {
+            if (fwd || rev) {
                 /* at the end of the first label, after a separator, the
                  * pair is where a generic name puts the host's octets */
                 bool ends = n->num[i].label == 0 && n->nlab > 1 &&
@@ -766,9 +803,62 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
                 generic_ipev_take(best, pts,
                                   "last two octets of client IP",
                                   n->num[i].off, end - n->num[i].off, n->num[i].label);
+                /* a leading zero is a template's "%03d": admins number
+                 * their hosts "mail2-168", not "mail2-068"; the pair must
+                 * end its word ("h168.019", "net143-068") and stand in the
+                 * host part */
+                if (n->num[i + 1].label < n->host_labels &&
+                    (end == n->len || generic_is_sep(n->s[end])) &&
+                    (generic_num_padded(n, &n->num[i]) || generic_num_padded(n, &n->num[i + 1])))
+                    generic_ipev_take(best, PTS_IP_TWO_PADDED,
+                                      "last two octets of client IP, zero-padded,",
+                                      n->num[i].off, end - n->num[i].off, n->num[i].label);
+                /* host octet first, as in-addr.arpa writes it: a generator's
+                 * order; hosts numbered by their admins from the address
+                 * keep it ("a8-30.smtp-out", "m228-12") */
+                if (rev && !fwd && generic_num_word(n, &n->num[i]) &&
+                    generic_num_word(n, &n->num[i + 1]))
+                    generic_ipev_take(best, PTS_IP_TWO_REVERSED,
+                                      "last two octets of client IP, reversed,",
+                                      n->num[i].off, end - n->num[i].off, n->num[i].label);
             }
         }
     }
+}
+
+/* Six digits that read as two octets padded to three ("173005" in
+ * "vms173005pub" for 206.46.173.5): half an address, the way an
+ * operator numbers its servers by address, not a subscriber id. */
+static bool generic_two_padded(const char *d, size_t len)
+{
+    return len == 6 && (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0') <= 255 &&
+           (d[3] - '0') * 100 + (d[4] - '0') * 10 + (d[5] - '0') <= 255 &&
+           (d[0] == '0' || d[3] == '0');
+}
+
+/* Are numbers i and i+1 parted by exactly one separator? */
+static bool generic_num_joined(const generic_name *n, size_t i)
+{
+    return i + 1 < n->nnum && n->num[i + 1].off == n->num[i].off + n->num[i].len + 1 &&
+           generic_is_sep(n->s[n->num[i + 1].off - 1]);
+}
+
+/* Can number i take part in a run form: six digits or more, or four and
+ * more with runs joined to it that make seven digits in all? A cheap
+ * test that spares formatting the forms for most names. */
+static bool generic_run_worth(const generic_name *n, size_t i)
+{
+    size_t len = n->num[i].len;
+
+    if (len >= 6)
+        return true;
+    if (len < 4)
+        return false;
+    for (size_t k = i; k > 0 && k + 2 > i && generic_num_joined(n, k - 1); k--)
+        len += n->num[k - 1].len;
+    for (size_t k = i; k < i + 2 && generic_num_joined(n, k); k++)
+        len += n->num[k + 1].len;
+    return len >= 7;
 }
 
 /* Octets run together in one digit run: unpadded ("851056487") or padded
@@ -779,7 +869,15 @@ static void generic_ip4_groups(const generic_name *n, const unsigned char *b,
  * The last two octets padded ("173005" in "vms173005pub" for
  * 206.46.173.5) are only a part of the address, weak evidence; but
  * finding them tells that the long number is the host's address, not
- * a subscriber id, so the shape of a line id no longer counts. */
+ * a subscriber id, so the shape of a line id no longer counts. As a
+ * number of its own in the host part, its zero padding showing
+ * ("dnet-217003" for x.x.217.3), they are a template's work and count
+ * fully.
+ * Two or three runs parted by single separators are read joined too,
+ * one of them four digits or more, seven digits in all, for the whole
+ * address or its last three octets split over words or labels
+ * ("253060.050101" for 101.50.60.253, "245187-181" for
+ * x.245.187.181); only the address forms are compared, not the pair. */
 #define GENERIC_RUN_FORMS 12
 static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
                              generic_ipev *best)
@@ -798,7 +896,7 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
     uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
     size_t i;
 
-    for (i = 0; i < n->nnum && n->num[i].len < 6; i++)
+    for (i = 0; i < n->nnum && !generic_run_worth(n, i); i++)
         ;
     if (i == n->nnum)
         return;                     /* no run long enough: spare the formatting */
@@ -815,14 +913,47 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
     snprintf(forms[10], sizeof(forms[10]), "%u%u%u", b[3], b[2], b[1]);
     snprintf(forms[11], sizeof(forms[11]), "%03u%03u%03u", b[0], b[1], b[2]);
 
-    for (; i < n->nnum; i++) {
+    for (i = 0; i < n->nnum; i++) {
         const generic_num *g = &n->num[i];
 
         if (g->len < 6)             /* shorter runs are too easy to hit by chance */
             continue;
         for (size_t f = 0; f < GENERIC_RUN_FORMS; f++) {
-            if (strlen(forms[f]) == g->len && memcmp(forms[f], n->s + g->off, g->len) == 0)
-                generic_ipev_take(best, pts[f], what[f], g->off, g->len, g->label);
+            if (strlen(forms[f]) != g->len || memcmp(forms[f], n->s + g->off, g->len) != 0)
+                continue;
+            generic_ipev_take(best, pts[f], what[f], g->off, g->len, g->label);
+            if ((f == 7 || f == 8) && g->label < n->host_labels && generic_num_word(n, g) &&
+                generic_two_padded(n->s + g->off, g->len))
+                generic_ipev_take(best, PTS_IP_TWO_PADDED,
+                                  "last two octets of client IP, zero-padded,",
+                                  g->off, g->len, g->label);
+        }
+    }
+    for (i = 0; i + 1 < n->nnum; i++) {
+        char joined[16];
+        size_t jl = 0, longest = 0;
+
+        for (size_t k = i; k < n->nnum && k < i + 3; k++) {
+            const generic_num *g = &n->num[k];
+
+            if (g->label >= n->host_labels || jl + g->len >= sizeof(joined))
+                break;
+            if (k > i && (g->off != n->num[k - 1].off + n->num[k - 1].len + 1 ||
+                          !generic_is_sep(n->s[g->off - 1])))
+                break;
+            memcpy(joined + jl, n->s + g->off, g->len);
+            jl += g->len;
+            if (g->len > longest)
+                longest = g->len;
+            if (k == i || longest < 4 || jl < 7)
+                continue;
+            for (size_t f = 0; f < GENERIC_RUN_FORMS; f++) {
+                if (f == 7 || f == 8 || strlen(forms[f]) != jl ||
+                    memcmp(forms[f], joined, jl) != 0)
+                    continue;
+                generic_ipev_take(best, pts[f], what[f], n->num[i].off,
+                                  g->off + g->len - n->num[i].off, n->num[i].label);
+            }
         }
     }
 }
@@ -1326,6 +1457,30 @@ static void generic_tokens(const generic_name *n, generic_tokev *ev)
         ev->isp_pts = 16;
 }
 
+/* The last label is no top-level domain of the public DNS but an access
+ * word of weight ("hn.kd.ny.adsl", "x.y.dialup"): an ISP's internal zone
+ * leaked into its PTR records. Servers outside the public DNS end in
+ * "local", "lan" or "internal", not in access words. Returns the word. */
+static const char *generic_access_tld(const generic_name *n)
+{
+    const generic_label *l = &n->lab[n->nlab - 1];
+    const generic_token *t;
+    char tld[24];
+
+    if (n->nlab < 2 || l->len < 2 || l->len >= sizeof(tld))
+        return NULL;
+    for (size_t k = 0; k < l->len; k++)
+        if (!generic_is_alpha(n->s[l->off + k]))
+            return NULL;
+    t = generic_tok_find(generic_isp_tokens, sizeof(generic_isp_tokens) /
+                         sizeof(*generic_isp_tokens), n->s + l->off, l->len);
+    if (t == NULL || t->pts < 6)
+        return NULL;
+    memcpy(tld, n->s + l->off, l->len);
+    tld[l->len] = '\0';
+    return rdns_regdom_tld_listed(tld) ? NULL : t->tok;
+}
+
 /* What an address owner writes where nobody named the address, as
  * letters with the separators taken out ("no-reverse-dns" is
  * "noreversedns", "hosted-by" "hostedby"). */
@@ -1393,16 +1548,6 @@ static const char *generic_placeholder(const generic_name *n)
         }
     }
     return NULL;
-}
-
-/* Six digits that read as two octets padded to three ("173005" in
- * "vms173005pub" for 206.46.173.5): half an address, the way an
- * operator numbers its servers by address, not a subscriber id. */
-static bool generic_two_padded(const char *d, size_t len)
-{
-    return len == 6 && (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0') <= 255 &&
-           (d[3] - '0') * 100 + (d[4] - '0') * 10 + (d[5] - '0') <= 255 &&
-           (d[0] == '0' || d[3] == '0');
 }
 
 /* Subscriber-line shapes in one word of the first label (cut at '-' and
@@ -1721,11 +1866,35 @@ static bool generic_num_tagged(const generic_name *n, const generic_num *g)
     return t != NULL && t->pts >= 4 && t->len == g->off - lo;
 }
 
-static int generic_ip4_host(const generic_name *n, const rdns_addr *ip)
+/* The first label is a line id: the host octet, a tag of one to four
+ * letters, a number, and nothing else ("131stb68" for x.x.x.131). A
+ * name someone chose opens with a word, not with its address's last
+ * octet; a hash that opens with digits has more runs than three. */
+static bool generic_num_lead(const generic_name *n, const generic_num *g)
+{
+    const char *s = n->s + n->lab[0].off;
+    size_t len = n->lab[0].len, i = g->len, st;
+
+    if (g->off != n->lab[0].off || g->len > 3)
+        return false;
+    st = i;
+    while (i < len && generic_is_alpha(s[i]))
+        i++;
+    if (i == st || i - st > 4 || i == len)
+        return false;
+    while (i < len && generic_is_digit(s[i]))
+        i++;
+    return i == len;
+}
+
+/* Points for the host octet at the edge of the first label; *at says
+ * where it stands, for the reason ("opening with", "ending in"). */
+static int generic_ip4_host(const generic_name *n, const rdns_addr *ip, const char **at)
 {
     size_t first = n->nnum, last = n->nnum;
     size_t hi = n->lab[0].off + n->lab[0].len;
 
+    *at = "holding";
     if (ip == NULL || ip->family != AF_INET || n->host_labels == 0)
         return 0;
     for (size_t i = 0; i < n->nnum && n->num[i].label == 0; i++) {
@@ -1735,13 +1904,21 @@ static int generic_ip4_host(const generic_name *n, const rdns_addr *ip)
     }
     if (first == n->nnum)
         return 0;
+    if (n->num[first].off == n->lab[0].off)
+        *at = "opening with";
+    else if (n->num[first].off + n->num[first].len == hi)
+        *at = "ending in";
+    if (n->num[first].val == ip->b[3] && generic_num_lead(n, &n->num[first]))
+        return PTS_IP_HOST_LEAD;
     if (n->num[first].val == ip->b[3] && (generic_num_alone(n, &n->num[first]) ||
                                           generic_num_tagged(n, &n->num[first])))
         return PTS_IP_HOST;
     if (n->num[last].val == ip->b[3] && n->num[last].off + n->num[last].len == hi &&
         n->num[last].len <= 3 && n->num[last].off > n->lab[0].off &&
-        generic_is_sep(n->s[n->num[last].off - 1]))
+        generic_is_sep(n->s[n->num[last].off - 1])) {
+        *at = "ending in";
         return PTS_IP_HOST;
+    }
     return 0;
 }
 
@@ -1858,6 +2035,7 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
     char where[32], ipbuf[RDNS_ADDR_STRLEN], frag[RDNS_NAME_MAX + 1];
     size_t len;
     int shape, total, i, hostoct = 0;
+    const char *hostat = "holding";
 
     if (reason != NULL && reasonlen > 0)
         reason[0] = '\0';
@@ -1923,14 +2101,21 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
         tokev.isp = hit;
         tokev.isp_label = 0;
     }
+    if ((hit = generic_access_tld(&n)) != NULL && tokev.isp_best < PTS_ACCESS_TLD) {
+        n.tld_access = true;
+        tokev.isp_pts += PTS_ACCESS_TLD;
+        tokev.isp_best = PTS_ACCESS_TLD;
+        tokev.isp = hit;
+        tokev.isp_label = n.nlab - 1;
+    }
     shape = generic_shape(&n, ip == NULL, &shape_what);
     /* the address found in the name already explains its shape */
     if (ipev.pts > 0)
         shape = 0;
     else
-        shape += hostoct = generic_ip4_host(&n, ip);
+        shape += hostoct = generic_ip4_host(&n, ip, &hostat);
     if (hostoct > 0 && shape_what == NULL)
-        shape_what = "the host octet of the client IP";
+        shape_what = "a number";
     total = ipev.pts + tokev.isp_pts + shape + tokev.server_pts;
 
     if (ipev.pts > 0) {
@@ -1966,10 +2151,9 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
             return generic_reason(reason, reasonlen, true, "%s %s embedded as %s in %s%s",
                                   ipev.what, ipbuf, frag, where, tokpart);
         if (shape > PTS_SHAPE_NUMBERED)
-            return generic_reason(reason, reasonlen, true, "first label holds %s%s%s",
-                                  shape_what, hostoct > 0 && strcmp(shape_what,
-                                  "the host octet of the client IP") != 0
-                                  ? " ending in the client IP's host octet" : "", tokpart);
+            return generic_reason(reason, reasonlen, true, "first label holds %s%s%s%s%s",
+                                  shape_what, hostoct > 0 ? " " : "", hostoct > 0 ? hostat : "",
+                                  hostoct > 0 ? " the client IP's host octet" : "", tokpart);
         return generic_reason(reason, reasonlen, true, "ISP token%s '%s' in %s%s",
                               tokev.isp_pts > tokev.isp_best ? "s including" : "",
                               tokev.isp, generic_where(&n, tokev.isp_label, tw, sizeof(tw)),

@@ -197,3 +197,16 @@ bool rdns_regdom_is_suffix(const char *name, int sections)
         return false;
     return regdom_public(regdom_ctx(), buf, sections);
 }
+
+bool rdns_regdom_tld_listed(const char *label)
+{
+    char buf[RDNS_NAME_MAX + 2];
+    const psl_ctx_t *p = regdom_ctx();
+    size_t len;
+
+    if (!regdom_copy(label, buf, sizeof(buf), &len) || strchr(buf, '.') != NULL)
+        return false;
+    if (p == NULL)
+        return true;
+    return psl_is_public_suffix2(p, buf, PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE) != 0;
+}

@@ -38,6 +38,12 @@ size_t rdns_regdom_labels(const char *name, int sections);
  * "co.uk", "com", "blogspot.com" (RDNS_REGDOM_ANY only). */
 bool rdns_regdom_is_suffix(const char *name, int sections);
 
+/* True when label (one label, any case) is a top-level domain the list
+ * names ("com", "uk", "xn--p1ai"), false for one only the default rule
+ * covers ("adsl", "local", "lan"); true when no list could be loaded,
+ * since then nothing can be told apart. */
+bool rdns_regdom_tld_listed(const char *label);
+
 /* Where the list came from ("/usr/share/publicsuffix/...", "built-in")
  * and its date, for rdns-check and the log; loads it when not yet done. */
 const char *rdns_regdom_source(void);

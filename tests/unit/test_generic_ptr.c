@@ -228,6 +228,33 @@ static const tcase cases[] = {
     {"cb-00-0c-22.example-isp.net", "203.0.12.34", true, "octets spelled out"},
     {"host-00-0c-22.example-isp.net", "203.0.12.34", true, "embedded as 00-0c-22"},
     {"ab-10-12-22.example.com", "203.16.18.33", false, NULL},
+    /* round 5: the last two octets zero-padded by a template, as numbers
+     * of their own in the host part; an admin's "mail2-168" keeps them
+     * unpadded, a padded run wrapped in letters stays weak */
+    {"net143-068.example-isp.it", "195.110.143.68", true, "zero-padded"},
+    {"h168.019.example-isp.am", "37.26.168.19", true, "zero-padded, 37.26.168.19 embedded as 168.019"},
+    {"dnet-217003.example-isp.net.id", "115.69.217.3", true, "zero-padded"},
+    {"net143-68.example.it", "195.110.143.68", false, NULL},
+    {"mail143-068.example.com", "195.110.143.68", false, "server token 'mail'"},
+    {"vms173005pub.example-telco.net", "206.46.173.6", false, NULL},
+    /* round 5: the pair in in-addr.arpa order, each a word of its own */
+    {"ptil-46-121-example-isp.net", "61.12.121.46", true, "reversed"},
+    {"ptil-121-46-example.net", "61.12.121.46", false, NULL},
+    {"m121-46.example-esp.net", "61.12.46.121", false, NULL},
+    /* round 5: runs parted by one separator read joined */
+    {"253060.050101.example-bb.com", "101.50.60.253", true,
+     "client IP 101.50.60.253 embedded as 253060.050101"},
+    {"corporativos_245187-181.example-isp.net.co", "201.245.187.181", true,
+     "last three octets of client IP 201.245.187.181 embedded as 245187-181"},
+    {"www.245187.181-example.com", "201.245.187.181", false, NULL},
+    /* round 5: the host octet opening a line id of number, tag, number */
+    {"131stb68.example-isp.net.do", "66.98.18.131", true, "opening with the client IP's host octet"},
+    {"131stb68.example.net.do", "66.98.18.132", false, NULL},
+    {"131stb68x.example.net.do", "66.98.18.131", false, NULL},
+    /* round 5: an access word as a top-level label no registry has */
+    {"hn.kd.ny.adsl", "125.44.139.5", true, "in the unlisted top-level label"},
+    {"mail.example.local", "192.168.1.5", false, NULL},
+    {"hn.kd.ny.host", NULL, false, NULL},
     /* case and trailing dot */
     {"C-24-61-36-227.HSD1.MA.COMCAST.NET.", "24.61.36.227", true, "embedded as 24-61-36-227"},
     {"MAIL-WR1-F54.GOOGLE.COM.", NULL, false, "known mail sender domain google.com"},

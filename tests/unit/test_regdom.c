@@ -115,6 +115,13 @@ int main(void)
     CHECK(!rdns_regdom_is_suffix("blogspot.com", RDNS_REGDOM_ICANN));
     CHECK(rdns_regdom_is_suffix("blogspot.com", RDNS_REGDOM_ANY));
     CHECK(!rdns_regdom_is_suffix("example.com", RDNS_REGDOM_ANY));
+    /* top-level domains the list names, and labels only "*" covers */
+    CHECK(rdns_regdom_tld_listed("com"));
+    CHECK(rdns_regdom_tld_listed("DO"));
+    CHECK(!rdns_regdom_tld_listed("adsl"));
+    CHECK(!rdns_regdom_tld_listed("local"));
+    CHECK(!rdns_regdom_tld_listed("co.uk"));
+    CHECK(!rdns_regdom_tld_listed(""));
     /* the list in use is a real one, loaded once */
     printf("list: %s\n", rdns_regdom_source());
     CHECK(strstr(rdns_regdom_source(), "no list") == NULL);
