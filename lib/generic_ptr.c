@@ -2023,6 +2023,23 @@ bool rdns_generic_classify(const rdns_generic *g, const char *name,
     return rdns_generic_classify_ex(g, name, ip, 0, reason, reasonlen);
 }
 
+/* name lowercased into low (RDNS_NAME_MAX + 2 bytes), one trailing dot
+ * dropped; returns its length: 0 for an empty name, over RDNS_NAME_MAX
+ * (low then unset) for one too long. */
+static size_t generic_lower(const char *name, char *low)
+{
+    size_t len = name != NULL ? strnlen(name, RDNS_NAME_MAX + 2) : 0;
+
+    if (len > 0 && name[len - 1] == '.' && len <= RDNS_NAME_MAX + 1)
+        len--;
+    if (len > RDNS_NAME_MAX)
+        return len;
+    for (size_t k = 0; k < len; k++)
+        low[k] = (name[k] >= 'A' && name[k] <= 'Z') ? (char)(name[k] - 'A' + 'a') : name[k];
+    low[len] = '\0';
+    return len;
+}
+
 bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
                               const rdns_addr *ip, unsigned flags,
                               char *reason, size_t reasonlen)
@@ -2039,22 +2056,12 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
 
     if (reason != NULL && reasonlen > 0)
         reason[0] = '\0';
-    if (name == NULL || name[0] == '\0')
-        return generic_reason(reason, reasonlen, false, "empty name");
-    len = strnlen(name, RDNS_NAME_MAX + 2);
-    if (len > 0 && name[len - 1] == '.' && len <= RDNS_NAME_MAX + 1)
-        len--;
+    len = generic_lower(name, low);
     if (len > RDNS_NAME_MAX)
         return generic_reason(reason, reasonlen, false,
                               "name too long (over %d characters)", RDNS_NAME_MAX);
     if (len == 0)
         return generic_reason(reason, reasonlen, false, "empty name");
-    for (size_t k = 0; k < len; k++) {
-        char c = name[k];
-
-        low[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    low[len] = '\0';
 
     /* 1. never generic */
     if (g != NULL) {
@@ -2192,16 +2199,9 @@ bool rdns_generic_known_server(const rdns_generic *g, const char *name, unsigned
     size_t len, label;
     bool known = false;
 
-    if (name == NULL)
-        return false;
-    len = strnlen(name, RDNS_NAME_MAX + 2);
-    if (len > 0 && name[len - 1] == '.')
-        len--;
+    len = generic_lower(name, low);
     if (len == 0 || len > RDNS_NAME_MAX)
         return false;
-    for (size_t k = 0; k < len; k++)
-        low[k] = (name[k] >= 'A' && name[k] <= 'Z') ? (char)(name[k] - 'A' + 'a') : name[k];
-    low[len] = '\0';
     for (size_t k = 0; g != NULL && k < g->not_suffix.n && !known; k++)
         known = rdns_name_has_suffix(low, g->not_suffix.v[k]);
     if (!known && !(flags & RDNS_GENERIC_NO_SENDER_LIST))
