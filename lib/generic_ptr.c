@@ -440,6 +440,18 @@ void rdns_generic_free(rdns_generic *g)
     free(g);
 }
 
+/* Match data for one regex match; out of memory here is not survivable. */
+static pcre2_match_data *generic_match_data(void)
+{
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+
+    if (md == NULL) {
+        fprintf(stderr, "rdns: out of memory creating PCRE2 match data\n");
+        abort();
+    }
+    return md;
+}
+
 /* Index of the first regex of v that matches name, or -1. A regex that
  * hits its match limit counts as not matching: a bad pattern must not
  * turn into a verdict. */
@@ -883,6 +895,7 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
                              generic_ipev *best)
 {
     char forms[GENERIC_RUN_FORMS][16];
+    size_t flen[GENERIC_RUN_FORMS];
     static const int pts[GENERIC_RUN_FORMS] = {PTS_IP_FULL, PTS_IP_FULL, PTS_IP_FULL,
                                                PTS_IP_FULL, PTS_IP_FULL, PTS_IP_THREE,
                                                PTS_IP_THREE, PTS_IP_TWO, PTS_IP_TWO,
@@ -912,6 +925,8 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
     snprintf(forms[9], sizeof(forms[9]), "%u%u%u", b[1], b[2], b[3]);
     snprintf(forms[10], sizeof(forms[10]), "%u%u%u", b[3], b[2], b[1]);
     snprintf(forms[11], sizeof(forms[11]), "%03u%03u%03u", b[0], b[1], b[2]);
+    for (size_t f = 0; f < GENERIC_RUN_FORMS; f++)
+        flen[f] = strlen(forms[f]);
 
     for (i = 0; i < n->nnum; i++) {
         const generic_num *g = &n->num[i];
@@ -919,7 +934,7 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
         if (g->len < 6)             /* shorter runs are too easy to hit by chance */
             continue;
         for (size_t f = 0; f < GENERIC_RUN_FORMS; f++) {
-            if (strlen(forms[f]) != g->len || memcmp(forms[f], n->s + g->off, g->len) != 0)
+            if (flen[f] != g->len || memcmp(forms[f], n->s + g->off, g->len) != 0)
                 continue;
             generic_ipev_take(best, pts[f], what[f], g->off, g->len, g->label);
             if ((f == 7 || f == 8) && g->label < n->host_labels && generic_num_word(n, g) &&
@@ -938,8 +953,7 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
 
             if (g->label >= n->host_labels || jl + g->len >= sizeof(joined))
                 break;
-            if (k > i && (g->off != n->num[k - 1].off + n->num[k - 1].len + 1 ||
-                          !generic_is_sep(n->s[g->off - 1])))
+            if (k > i && !generic_num_joined(n, k - 1))
                 break;
             memcpy(joined + jl, n->s + g->off, g->len);
             jl += g->len;
@@ -948,7 +962,7 @@ static void generic_ip4_runs(const generic_name *n, const unsigned char *b,
             if (k == i || longest < 4 || jl < 7)
                 continue;
             for (size_t f = 0; f < GENERIC_RUN_FORMS; f++) {
-                if (f == 7 || f == 8 || strlen(forms[f]) != jl ||
+                if (f == 7 || f == 8 || flen[f] != jl ||
                     memcmp(forms[f], joined, jl) != 0)
                     continue;
                 generic_ipev_take(best, pts[f], what[f], n->num[i].off,
@@ -1324,6 +1338,19 @@ typedef struct generic_tokev {
     const char *server;
     size_t server_label;
 } generic_tokev;
+
+/* A word that decides alone (a placeholder, an access word as the last
+ * label) becomes the strongest ISP token when it outweighs the one found. */
+static bool generic_tokev_raise(generic_tokev *ev, int pts, const char *word, size_t label)
+{
+    if (word == NULL || ev->isp_best >= pts)
+        return false;
+    ev->isp_pts += pts;
+    ev->isp_best = pts;
+    ev->isp = word;
+    ev->isp_label = label;
+    return true;
+}
 
 static bool generic_tok_match(const generic_token *t, const char *w, size_t wl)
 {
@@ -2074,12 +2101,8 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
         return generic_reason(reason, reasonlen, false,
                               "known mail sender domain %s", hit);
     if (g != NULL && (g->nnot_re > 0 || g->npatterns > 0)) {
-        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+        pcre2_match_data *md = generic_match_data();
 
-        if (md == NULL) {
-            fprintf(stderr, "rdns: out of memory creating PCRE2 match data\n");
-            abort();
-        }
         i = generic_match_any(g, g->not_re, g->nnot_re, low, len, md);
         if (i >= 0) {
             pcre2_match_data_free(md);
@@ -2102,19 +2125,9 @@ bool rdns_generic_classify_ex(const rdns_generic *g, const char *name,
     if (ip != NULL)
         generic_ip(&n, ip, &ipev);
     generic_tokens(&n, &tokev);
-    if ((hit = generic_placeholder(&n)) != NULL && tokev.isp_best < PTS_PLACEHOLDER) {
-        tokev.isp_pts += PTS_PLACEHOLDER;
-        tokev.isp_best = PTS_PLACEHOLDER;
-        tokev.isp = hit;
-        tokev.isp_label = 0;
-    }
-    if ((hit = generic_access_tld(&n)) != NULL && tokev.isp_best < PTS_ACCESS_TLD) {
+    generic_tokev_raise(&tokev, PTS_PLACEHOLDER, generic_placeholder(&n), 0);
+    if (generic_tokev_raise(&tokev, PTS_ACCESS_TLD, generic_access_tld(&n), n.nlab - 1))
         n.tld_access = true;
-        tokev.isp_pts += PTS_ACCESS_TLD;
-        tokev.isp_best = PTS_ACCESS_TLD;
-        tokev.isp = hit;
-        tokev.isp_label = n.nlab - 1;
-    }
     shape = generic_shape(&n, ip == NULL, &shape_what);
     /* the address found in the name already explains its shape */
     if (ipev.pts > 0)
@@ -2207,12 +2220,8 @@ bool rdns_generic_known_server(const rdns_generic *g, const char *name, unsigned
     if (!known && !(flags & RDNS_GENERIC_NO_SENDER_LIST))
         known = generic_known_sender(low, len) != NULL;
     if (!known && g != NULL && g->nnot_re > 0) {
-        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+        pcre2_match_data *md = generic_match_data();
 
-        if (md == NULL) {
-            fprintf(stderr, "rdns: out of memory creating PCRE2 match data\n");
-            abort();
-        }
         known = generic_match_any(g, g->not_re, g->nnot_re, low, len, md) >= 0;
         pcre2_match_data_free(md);
     }
