@@ -654,6 +654,18 @@ static bool generic_chain_eq(const generic_name *n, size_t i, const unsigned cha
     return true;
 }
 
+/* Is number g an octet, perhaps zero-padded wider than three digits by
+ * a template ("00214" in "lpz-190-104-25-00214")? */
+static bool generic_num_octet(const generic_name *n, const generic_num *g)
+{
+    if (g->val > 255 || g->len > 6)
+        return false;
+    for (size_t k = 0; k + 3 < g->len; k++)
+        if (n->s[g->off + k] != '0')
+            return false;
+    return true;
+}
+
 /* The /24 found at number i; is the host octet a number of its own in
  * the host part ("180.sub-174-201-60", "host230.186-108-172")? Then the
  * whole address is there, only split. */
@@ -666,7 +678,7 @@ static void generic_ip4_split(const generic_name *n, const unsigned char *b, siz
 
         if (j >= i && j < i + 3)
             continue;
-        if (h->len > 3 || h->val != b[3] || h->label >= n->host_labels)
+        if (!generic_num_octet(n, h) || h->val != b[3] || h->label >= n->host_labels)
             continue;
         st = h->off < n->num[i].off ? h->off : n->num[i].off;
         end = h->off < n->num[i].off ? n->num[i + 2].off + n->num[i + 2].len

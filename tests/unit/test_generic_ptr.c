@@ -46,6 +46,8 @@ static const tcase cases[] = {
     {"host-1432961111.example-isp.net", "85.105.64.87", true, "embedded as 1432961111"},
     {"180.sub-174-201-60.myvzw.com", "174.201.60.180", true, "client IP 174.201.60.180"},
     {"host230.186-108-172.telecom.net.ar", "186.108.172.230", true, "client IP"},
+    /* the host octet padded wider than three digits by a template */
+    {"lpz-85-105-64-00087.example-isp.bo", "85.105.64.87", true, "client IP"},
     {"modemcable046.114-131-66.mc.videotron.ca", "66.131.114.46", true,
      "embedded as 046.114-131-66"},
     {"host19-144-dynamic.22-79-r.retail.telecomitalia.it", "79.22.144.19", true,
