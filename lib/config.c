@@ -149,7 +149,8 @@ static bool config_check_facility(const char *v, char *why, size_t whylen);
     X("milter.pid_file", CK_STRING, pid_file, 1, 0, 1024, config_check_abspath) \
     X("milter.syslog_facility", CK_STRING, syslog_facility, 0, 0, 16, config_check_facility) \
     X("milter.stats_interval", CK_INT, stats_interval, 0, 604800, 0, NULL) \
-    X("milter.control_socket", CK_STRING, control_socket, 1, 0, 107, config_check_control)
+    X("milter.control_socket", CK_STRING, control_socket, 1, 0, 107, config_check_control) \
+    X("milter.mta_names", CK_BOOL, mta_names, 0, 0, 0, NULL)
 
 /* A new check needs its weights.<name> line above. Penalties weigh 0 to
  * 100, rewards -100 to 0: a weight of the other sign would make a hit
@@ -237,6 +238,7 @@ rdns_config *rdns_config_default(void)
     c->pid_file = rdns_strdup("");
     c->stats_interval = 3600;
     c->control_socket = rdns_strdup("");
+    c->mta_names = true;
     c->syslog_facility = rdns_strdup("mail");
     return c;
 }

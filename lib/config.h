@@ -94,6 +94,9 @@ typedef struct rdns_config {
                                        between stats log lines; 0 = none */
     char *control_socket;           /* milter.control_socket: "" = next to
                                        the milter socket, "none", or path */
+    bool mta_names;                 /* milter.mta_names: take the client
+                                       name the MTA has forward-confirmed
+                                       instead of asking PTR and A again */
 } rdns_config;
 
 /* The compiled-in defaults. Never NULL; free with rdns_config_free. */

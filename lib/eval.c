@@ -91,6 +91,9 @@ struct rdns_eval {
     struct eval_job jobs[EVAL_NSTAGES];
     int64_t spent_ms;               /* DNS time used so far */
 
+    /* the name the MTA has forward-confirmed, or "" (rdns_eval_mta_name) */
+    char mta_name[RDNS_NAME_MAX + 1];
+
     /* connect results, written by the connect stage */
     rdns_fcrdns *fc;
     bool whitelisted;
@@ -215,6 +218,26 @@ rdns_eval *rdns_eval_new(rdns_engine *e, const rdns_addr *client)
     return ev;
 }
 
+bool rdns_eval_mta_name(rdns_eval *ev, const char *name, size_t len)
+{
+    char buf[RDNS_NAME_MAX + 2];
+
+    ev->mta_name[0] = '\0';
+    if (name == NULL || len == 0 || !ev->has_client)
+        return false;
+    if (name[len - 1] == '.')       /* the root's dot, as Sendmail may write it */
+        len--;
+    if (len == 0 || len > RDNS_NAME_MAX)
+        return false;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    if (memchr(buf, '\0', len) != NULL || !rdns_name_is_fqdn(buf))
+        return false;
+    rdns_name_normalize(buf);
+    memcpy(ev->mta_name, buf, len + 1);
+    return true;
+}
+
 /* ptr_generic's hit for name, with why and what the sender can do. */
 static void eval_generic_hit(rdns_score *card, const char *name, const char *why,
                              const char *block)
@@ -321,8 +344,11 @@ static void eval_run_connect(rdns_eval *ev, int64_t deadline)
     rdns_fcrdns *fc;
     const char *verified;
 
-    fc = rdns_fcrdns_check(ev->e->dns, &ev->client, (size_t)ev->e->cfg->max_ptr_names,
-                           deadline);
+    if (ev->mta_name[0] != '\0')
+        fc = rdns_fcrdns_from_mta(&ev->client, ev->mta_name);
+    else
+        fc = rdns_fcrdns_check(ev->e->dns, &ev->client, (size_t)ev->e->cfg->max_ptr_names,
+                               deadline);
     pthread_mutex_lock(&ev->mu);
     ev->fc = fc;            /* published for a HELO stage that may be running */
     pthread_mutex_unlock(&ev->mu);
@@ -397,6 +423,8 @@ static bool eval_cheap(const rdns_eval *ev, enum eval_step st, const char *input
 
     switch (st) {
     case EVAL_CONNECT:
+        if (ev->mta_name[0] != '\0')
+            return true;
         rdns_addr_revname(&ev->client, name, sizeof(name));
         return rdns_dns_cached(ev->e->dns, name, RDNS_DNS_PTR);
     case EVAL_HELO:

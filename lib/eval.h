@@ -48,6 +48,14 @@ rdns_eval *rdns_eval_new(rdns_engine *e, const rdns_addr *client);
 /* Waits for stages still running, then frees. */
 void rdns_eval_free(rdns_eval *ev);
 
+/* The MTA has already forward-confirmed name (len bytes, untrusted) for
+ * this client: Postfix's {client_name}, Sendmail's with {client_resolve}
+ * OK. The connect stage then takes it as the verified PTR name instead of
+ * asking PTR and A again; every other check is unchanged. Call before
+ * rdns_eval_start_connect. False, and nothing changes, when there is no
+ * client address or name is not a valid host name. */
+bool rdns_eval_mta_name(rdns_eval *ev, const char *name, size_t len);
+
 /*
  * The stages. Each rdns_eval_start_* returns at once when the engine
  * prefetches (dns.prefetch, the default): its DNS work runs on the

@@ -147,6 +147,20 @@ rdns_fcrdns *rdns_fcrdns_check(rdns_dns *dns, const rdns_addr *client, size_t ma
     return r;
 }
 
+rdns_fcrdns *rdns_fcrdns_from_mta(const rdns_addr *client, const char *name)
+{
+    rdns_fcrdns *r = rdns_calloc(1, sizeof(*r));
+    char ip[RDNS_ADDR_STRLEN], nm[RDNS_NAME_MAX + 16];
+
+    rdns_addr_format(client, ip, sizeof(ip));
+    rdns_sanitize(nm, sizeof(nm), name, strlen(name));
+    rdns_strlist_add(&r->names, name);
+    r->verified = rdns_strdup(name);
+    r->result = RDNS_IPREV_PASS;
+    rdns_textf(r->detail, sizeof(r->detail), "PTR %s confirms %s (the MTA's lookup)", nm, ip);
+    return r;
+}
+
 void rdns_fcrdns_free(rdns_fcrdns *r)
 {
     if (r == NULL)

@@ -33,6 +33,10 @@ typedef struct rdns_fcrdns rdns_fcrdns;
 /* Runs the whole check. Never NULL; free with rdns_fcrdns_free. */
 rdns_fcrdns *rdns_fcrdns_check(rdns_dns *dns, const rdns_addr *client,
                                size_t max_names, int64_t deadline);
+/* The result of a check the MTA has already done: pass, with name as the
+ * one PTR name and the verified one. name must be a valid host name
+ * (lowercase, no trailing dot); asks no DNS. */
+rdns_fcrdns *rdns_fcrdns_from_mta(const rdns_addr *client, const char *name);
 void rdns_fcrdns_free(rdns_fcrdns *r);
 
 rdns_iprev rdns_fcrdns_result(const rdns_fcrdns *r);

@@ -80,6 +80,7 @@ static bool config_equal(const rdns_config *a, const rdns_config *b)
     SAME(a->dns_workers == b->dns_workers, "dns.workers");
     SAME(a->stats_interval == b->stats_interval, "milter.stats_interval");
     SAME(strcmp(a->control_socket, b->control_socket) == 0, "milter.control_socket");
+    SAME(a->mta_names == b->mta_names, "milter.mta_names");
     SAME(list_equal(&a->generic_patterns, &b->generic_patterns), "generic.patterns");
     SAME(list_equal(&a->not_generic, &b->not_generic), "generic.not_generic");
     SAME(list_equal(&a->whitelist, &b->whitelist), "whitelist");
@@ -124,6 +125,7 @@ static void test_defaults(void)
     CHECK(c->generic_patterns.n == 0);
     CHECK(c->not_generic.n == 0);
     CHECK(!c->generic_neighbours);
+    CHECK(c->mta_names);
     CHECK(c->whitelist.n == 0);
     CHECK(list_is(&c->trusted_networks, trusted));
     CHECK(list_is(&c->never_reject, never));
@@ -217,7 +219,8 @@ static const char full_text[] =
     "  user: rdns-milter\n"
     "  group: postfix\n"
     "  pid_file: /run/rdns-milter/rdns-milter.pid\n"
-    "  syslog_facility: local3\n";
+    "  syslog_facility: local3\n"
+    "  mta_names: false\n";
 
 static void test_full(void)
 {
@@ -275,6 +278,7 @@ static void test_full(void)
     CHECK_STR(c->group, "postfix");
     CHECK_STR(c->pid_file, "/run/rdns-milter/rdns-milter.pid");
     CHECK_STR(c->syslog_facility, "local3");
+    CHECK(!c->mta_names);
     CHECK_STR(c->path, "t.yaml");
     rdns_config_free(c);
 }
@@ -715,7 +719,7 @@ static void test_keys(void)
     for (; keys[n] != NULL; n++)
         for (size_t j = 0; j < n; j++)
             CHECK(strcmp(keys[n], keys[j]) != 0);
-    CHECK(n == 34 + RDNS_CHECK_COUNT);
+    CHECK(n == 35 + RDNS_CHECK_COUNT);
     for (int i = 0; i < RDNS_CHECK_COUNT; i++) {
         char want[64], text[128], err[512];
         bool found = false;
@@ -752,6 +756,7 @@ static void test_keys(void)
             {"dns.prefetch", "false"}, {"dns.workers", "4"},
             {"dns.prefetch_min_rtt_ms", "5"},
             {"milter.stats_interval", "60"}, {"milter.control_socket", "/run/x.ctl"},
+            {"milter.mta_names", "false"},
         };
         const char *dot = strchr(keys[i], '.');
         const char *value = strcmp(keys[i], "weights.helo_confirms") == 0
