@@ -118,6 +118,20 @@ static void cb_copy_macro(SMFICTX *ctx, const char *name, char *dst, size_t len)
         rdns_sanitize(dst, len, v, strlen(v));
 }
 
+/* milter.mta_names: Postfix and Sendmail have both looked up the client's
+ * PTR name and its addresses before connect, and say how it went in
+ * {client_resolve}. Only OK is taken; FORGED, FAIL, TEMP or no macro at all
+ * leave the evaluation to its own lookups, so no failure is ever taken on
+ * the MTA's word. */
+static void cb_mta_name(SMFICTX *ctx, rdns_eval *ev)
+{
+    const char *resolve = smfi_getsymval(ctx, "{client_resolve}");
+    const char *name = smfi_getsymval(ctx, "{client_name}");
+
+    if (resolve != NULL && strcmp(resolve, "OK") == 0 && name != NULL)
+        rdns_eval_mta_name(ev, name, strnlen(name, RDNS_NAME_MAX + 2));
+}
+
 static void cb_reset_message(cb_conn *c)
 {
     c->authenticated = false;
@@ -298,7 +312,7 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     (void)f2;
     (void)f3;
     if (f0 & SMFIF_SETSYMLIST) {
-        char conn_macros[] = "{daemon_name}";
+        char conn_macros[] = "{daemon_name} {client_name} {client_resolve}";
         char mail_macros[] = "i {auth_authen}";
         char eom_macros[] = "i";
 
@@ -347,6 +361,8 @@ static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
         return SMFIS_ACCEPT;
     }
     c->ev = rdns_eval_new(c->engine, have_addr ? &addr : NULL);
+    if (have_addr && rdns_engine_config(c->engine)->mta_names)
+        cb_mta_name(ctx, c->ev);
     rdns_eval_start_connect(c->ev);
     return cb_decide(ctx, c, RDNS_STAGE_CONNECT, NULL);
 }

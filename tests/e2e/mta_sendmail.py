@@ -20,6 +20,8 @@ DESCRIPTION
       filters: list of (name, mc_line_template): the milter definitions;
                the template is etc/sendmail.mc.snippet's line with its
                socket replaced.
+      hosts:   (address, name) pairs for Sendmail's own hosts file, shown
+               to it as /etc/hosts: the names it finds for its clients.
 
     Everything accepted is relayed to 127.0.0.1:sink_port (SMART_HOST with
     RELAY_MAILER_ARGS); Sendmail does no DNS of its own (service switch
@@ -85,8 +87,9 @@ def _q(s):
 
 
 class Sendmail:
-    def __init__(self, workdir, sink_port, daemons, filters, auth_socket=None):
+    def __init__(self, workdir, sink_port, daemons, filters, auth_socket=None, hosts=()):
         self.dir = workdir
+        self.hosts = list(hosts)        # (address, name): its hosts file
         self.auth_socket = auth_socket
         self.sink_port = sink_port
         self.daemons = daemons
@@ -144,6 +147,8 @@ class Sendmail:
             f.write("hosts files\naliases files\n")
         with open(os.path.join(d, "hosts"), "w") as f:
             f.write("127.0.0.1 localhost\n")
+            for addr, name in self.hosts:
+                f.write("%s %s\n" % (addr, name))
         open(os.path.join(d, "statistics"), "w").close()
         with open(os.path.join(d, "sendmail.mc"), "w") as f:
             f.write(self.mc())
@@ -155,6 +160,11 @@ class Sendmail:
         binary = os.path.join(self.root, "usr/libexec/sendmail/sendmail")
         cmd = "hostname mx.test.invalid && exec %s -C %s -bD" % (
             binary, os.path.join(d, "sendmail.cf"))
+        if self.hosts:
+            # Sendmail names its clients through the C library, which reads
+            # /etc/hosts, not confHOSTS_FILE: in this private mount namespace
+            # /etc/hosts is our file.
+            cmd = "mount --bind %s /etc/hosts && %s" % (os.path.join(d, "hosts"), cmd)
         if self.auth_socket:
             # Cyrus SASL reads Sendmail.conf from a fixed path list, and
             # Sendmail passes it no other: in this private mount namespace

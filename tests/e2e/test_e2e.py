@@ -56,6 +56,9 @@ HEADER = "X-RDNS-Score"
 # Client addresses (their stories are in zones/0.0.127.in-addr.arpa.zone).
 GOOD, ZOMBIE, HOMELINE, PARTNER, ROAMER, SLOWDNS = (
     "127.0.0.10", "127.0.0.20", "127.0.0.30", "127.0.0.40", "127.0.0.50", "127.0.0.60")
+# No PTR in the test DNS, but a name in Sendmail's own hosts file: Sendmail
+# confirms it ({client_resolve} OK) and the milter takes its word.
+MTA_NAMED, MTA_NAME = "127.0.0.70", "mx.hosts.test"
 
 
 def snippet_lines(name):
@@ -227,7 +230,7 @@ class World:
                                 [("rdns-milter", sendmail_filter_line(self.milter.spec))]
                                 + [("rdns-" + st, sendmail_filter_line(ms[st].spec, "rdns-" + st))
                                    for st in extra],
-                                auth_socket=self.auth.path)
+                                auth_socket=self.auth.path, hosts=[(MTA_NAMED, MTA_NAME)])
         os.makedirs(self.mta.dir, exist_ok=True)
         s.enter_context(self.mta)
         return self
@@ -530,6 +533,25 @@ class E2E(unittest.TestCase):
         self.assertLess(took, 20.0)
 
 
+def _test_mta_confirmed_name(self):
+    """Sendmail only (the test Postfix does no client lookups,
+    smtpd_peername_lookup = no): milter.mta_names, on by default. Sendmail
+    forward-confirms the .70 client from its hosts file and says so in
+    {client_resolve}; the milter takes that name instead of asking DNS,
+    which has no PTR for .70 (without the MTA's word: iprev=permerror and
+    ptr_none)."""
+    tok = uuid.uuid4().hex
+    s = self.session(MTA_NAMED, MTA_NAME)
+    r = s.send("alice@good.test", ["user@example.test"], message(tok))
+    s.close()
+    self.assertEqual(r.get("data", (0,))[0], 250, r)
+    _, _, f = self.score_header(self.delivered(tok))
+    self.assertEqual(f.get("iprev"), "pass", f)
+    self.assertEqual(f.get("ptr"), MTA_NAME, f)
+    self.assertNotIn("ptr_none", hits_of(f), f)
+    self.assertIn("helo_confirms", hits_of(f), f)
+
+
 def _test_local_submission(self):
     """Postfix only: mail submitted on the host (sendmail(1), pickup) passes
     non_smtpd_milters from the snippet; the milter must take a session with
@@ -583,6 +605,8 @@ def main():
     ns, rest = p.parse_known_args()
     ARGS.mta, ARGS.milter = ns.mta, os.path.abspath(ns.milter)
     E2E.__name__ = "E2E_" + ns.mta
+    if ns.mta == "sendmail":
+        E2E.test_mta_confirmed_name = _test_mta_confirmed_name
     if ns.mta == "postfix":
         E2E.test_local_submission_non_smtpd_milters = _test_local_submission
         E2E.test_forged_headers_past_1000 = _test_forged_headers_past_1000

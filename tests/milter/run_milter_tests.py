@@ -15,6 +15,7 @@ DESCRIPTION
                  daemon's stderr), MILTER_PID, MILTER_CONF and MILTER_DIR in
                  its environment. Comment lines at the top configure the run:
                    -- config: KEY: VALUE   a top-level config key for this run
+                                           (${WORK}: the run's directory)
                    -- log: REGEX           the log must match (re.search)
                    -- nolog: REGEX         the log must not match
                  The script must exit 0; then SIGTERM must stop the daemon
@@ -170,7 +171,7 @@ def case_lua(args, ns, name):
     try:
         cfg = base_config(ns.resolver, work)
         over, want, unwanted = script_directives(script)
-        cfg.update(over)
+        cfg.update({k: v.replace("${WORK}", work) for k, v in over.items()})
         conf = os.path.join(work, "rdns-milter.yaml")
         write_config(conf, cfg)
         m = Milter(args.milter, conf, work).start()
