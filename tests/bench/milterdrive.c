@@ -5,7 +5,7 @@
  *   concurrent SMTP sessions
  *
  * SYNOPSIS
- *   milterdrive [-c CONC] [-n SESSIONS | -t SECONDS] [-P] [-v] -s SOCKET STORIES
+ *   milterdrive [-c CONC] [-n SESSIONS | -t SECONDS] [-N] [-P] [-v] -s SOCKET STORIES
  *
  * DESCRIPTION
  *   STORIES holds one client a line, fields separated by blanks:
@@ -25,6 +25,13 @@
  *   the header changes (add, insert, change), which are counted. -v names
  *   on stderr each session that took a second or more. A refusal
  *   ends the session (ABORT after MAIL, then QUIT).
+ *
+ *   The connect macros are {daemon_name}, and {client_name} and
+ *   {client_resolve} as Postfix sends them after its own PTR and forward
+ *   lookups: OK with the name when the story's client_name is not
+ *   "unknown", else FORGED when it has a reverse_client_name, else FAIL.
+ *   -N sends neither, as an MTA that does not look its clients up (Postfix
+ *   with smtpd_peername_lookup = no).
  *
  *   Policy mode (-P): SOCKET is inet:PORT@HOST (or unix:/PATH); each
  *   worker keeps one connection open and sends one request per session
@@ -118,6 +125,7 @@ typedef struct drive_run {
     unsigned long sessions;         /* 0 with deadline: until the deadline */
     double deadline;                /* monotonic seconds, 0 = none */
     bool policy;
+    bool no_names;                  /* -N: no {client_name}, {client_resolve} */
     bool show_slow;                 /* -v: name each session of 1 s or more */
     atomic_ulong next;
     atomic_int errors_shown;
@@ -426,16 +434,29 @@ static drive_step drive_step_send(drive_conn *c, drive_worker *w, drive_pkt *p,
     return drive_reply(c, w, v);
 }
 
-static bool drive_macros(drive_conn *c, char stage, const char *name, const char *value)
+/* One macro packet for stage: nv holds name, value, ..., NULL. */
+static bool drive_macros(drive_conn *c, char stage, const char *const *nv)
 {
     drive_pkt p;
     char s[2] = {stage, 0};
 
     drive_pkt_start(&p, SMFIC_MACRO);
     drive_pkt_bytes(&p, s, 1);
-    drive_pkt_str(&p, name);
-    drive_pkt_str(&p, value);
+    for (; nv[0] != NULL; nv += 2) {
+        drive_pkt_str(&p, nv[0]);
+        drive_pkt_str(&p, nv[1]);
+    }
     return drive_pkt_send(c, &p);
+}
+
+/* What Postfix says in {client_resolve} about the story's names: OK when
+ * the name was forward-confirmed, FORGED when a PTR name did not confirm,
+ * FAIL when there was none. */
+static const char *drive_resolve(const drive_story *s)
+{
+    if (strcmp(s->name, "unknown") != 0)
+        return "OK";
+    return strcmp(s->rname, "unknown") != 0 ? "FORGED" : "FAIL";
 }
 
 static void drive_angle(char *out, size_t len, const char *addr)
@@ -475,8 +496,15 @@ static drive_verdict drive_milter_steps(drive_conn *c, drive_worker *w, const dr
     } while (0)
 
     snprintf(qid, sizeof(qid), "B%lX", idx);
-    if (!(prot & SMFIP_NOCONNECT) && !drive_macros(c, SMFIC_CONNECT, "{daemon_name}", "bench"))
-        return DRIVE_ERROR;
+    {
+        const char *const conn[] = {"{daemon_name}", "bench", "{client_name}", s->name,
+                                    "{client_resolve}", drive_resolve(s), NULL};
+        const char *const bare[] = {"{daemon_name}", "bench", NULL};
+
+        if (!(prot & SMFIP_NOCONNECT)
+            && !drive_macros(c, SMFIC_CONNECT, w->run->no_names ? bare : conn))
+            return DRIVE_ERROR;
+    }
     drive_pkt_start(&p, SMFIC_CONNECT);
     drive_pkt_str(&p, s->name);
     drive_pkt_bytes(&p, six ? "6" : "4", 1);
@@ -488,7 +516,8 @@ static drive_verdict drive_milter_steps(drive_conn *c, drive_worker *w, const dr
     drive_pkt_str(&p, s->helo);
     DRIVE_DO(drive_step_send(c, w, &p, prot, SMFIP_NOHELO, SMFIP_NR_HELO, &v));
 
-    if (!(prot & SMFIP_NOMAIL) && !drive_macros(c, SMFIC_MAIL, "i", qid))
+    if (!(prot & SMFIP_NOMAIL)
+        && !drive_macros(c, SMFIC_MAIL, (const char *const[]){"i", qid, NULL}))
         return DRIVE_ERROR;
     in_mail = true;
     drive_pkt_start(&p, SMFIC_MAIL);
@@ -515,7 +544,7 @@ static drive_verdict drive_milter_steps(drive_conn *c, drive_worker *w, const dr
     drive_pkt_bytes(&p, "Hello.\r\n", 8);
     DRIVE_DO(drive_step_send(c, w, &p, prot, SMFIP_NOBODY, SMFIP_NR_BODY, &v));
 
-    if (!drive_macros(c, SMFIC_BODYEOB, "i", qid))
+    if (!drive_macros(c, SMFIC_BODYEOB, (const char *const[]){"i", qid, NULL}))
         return DRIVE_ERROR;
     drive_pkt_start(&p, SMFIC_BODYEOB);
     DRIVE_DO(drive_step_send(c, w, &p, prot, 0, 0, &v));
@@ -729,7 +758,7 @@ static double drive_pct(const double *v, size_t n, double p)
 
 static void drive_usage(void)
 {
-    fprintf(stderr, "usage: milterdrive [-c CONC] [-n SESSIONS | -t SECONDS] [-P] [-v] "
+    fprintf(stderr, "usage: milterdrive [-c CONC] [-n SESSIONS | -t SECONDS] [-N] [-P] [-v] "
                     "-s unix:PATH|inet:PORT@HOST STORIES\n");
     exit(2);
 }
@@ -745,11 +774,12 @@ int main(int argc, char **argv)
     int opt;
 
     memset(&run, 0, sizeof(run));
-    while ((opt = getopt(argc, argv, "c:n:t:Ps:v")) != -1) {
+    while ((opt = getopt(argc, argv, "c:n:t:NPs:v")) != -1) {
         switch (opt) {
         case 'c': conc = strtoul(optarg, NULL, 10); break;
         case 'n': run.sessions = strtoul(optarg, NULL, 10); break;
         case 't': seconds = strtod(optarg, NULL); break;
+        case 'N': run.no_names = true; break;
         case 'P': run.policy = true; break;
         case 's': spec = optarg; break;
         case 'v': run.show_slow = true; break;
