@@ -1044,7 +1044,7 @@ def lookup_cost(args, nsd, story_file, n=5000):
     """What one uncached exchange with the DNS server costs this machine:
     lib/dns through tests/dns/dnsprobe (cache off), PTR lookups of the
     stories' clients one after another. A cold session makes about 2.6 of
-    them when the milter does every lookup itself, about 1.1 when it takes
+    them when the milter does every lookup itself, about 1.2 when it takes
     the MTA's confirmed names; the
     probe's user time also holds its JSON output, its system time is the
     exchange."""
