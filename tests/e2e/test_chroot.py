@@ -26,7 +26,9 @@ DESCRIPTION
     zombie (no PTR, HELO localhost) is refused with 550 5.7.1; a good
     server's message is delivered with the X-RDNS-Score header; a message
     submitted locally (sendmail(1), through the chrooted pickup and
-    cleanup: non_smtpd_milters) reaches the milter. And the failure an
+    cleanup: non_smtpd_milters) reaches the milter; a listener with
+    smtpd_peername_lookup = yes names a client from the chroot's hosts
+    file and the milter takes that name ({client_resolve} OK). And the failure an
     admin must be able to spot: a second smtpd pointed at a socket outside
     the chroot (the old /run default) lets mail through unscored, Postfix
     logs "warning: connect to Milter service unix:PATH: No such file or
@@ -60,7 +62,7 @@ from sink import SmtpSink                        # noqa: E402
 from milterproc import Milter                    # noqa: E402
 from mta_postfix import Postfix, free_port       # noqa: E402
 from test_e2e import (Session, message, parse_score, hits_of, snippet_lines,  # noqa: E402
-                      GOOD, ZOMBIE, HEADER, THRESHOLD)
+                      GOOD, ZOMBIE, HEADER, THRESHOLD, MTA_NAMED, MTA_NAME)
 
 ARGS = argparse.Namespace(milter=os.path.join(TOP, "build", "rdns-milter"))
 DEFAULT_SOCKET_PREFIX = "unix:/var/spool/postfix/"
@@ -158,13 +160,18 @@ class Chroot(unittest.TestCase):
             m.start()
             cls.milters.append(m)
         cls.params = snippet_params()
-        cls.port, cls.wrong_port = free_port(), free_port()
+        cls.port, cls.wrong_port, cls.names_port = free_port(), free_port(), free_port()
         cls.postfix = Postfix(pfdir, cls.sink.port,
                               [(cls.port, {}),
-                               (cls.wrong_port, {"smtpd_milters": cls.outside.spec})],
+                               (cls.wrong_port, {"smtpd_milters": cls.outside.spec}),
+                               (cls.names_port, {"smtpd_peername_lookup": "yes"})],
                               main_extra=cls.params, chroot="debian")
         os.makedirs(pfdir, exist_ok=True)
         cls.postfix.start()
+        # The chrooted smtpd reads the hosts file configure-instance.sh put
+        # in the chroot, at each lookup: one more client named there.
+        with open(os.path.join(cls.postfix.queue, "etc", "hosts"), "a") as f:
+            f.write("\n%s %s\n" % (MTA_NAMED, MTA_NAME))
 
     @classmethod
     def _stop(cls):
@@ -268,6 +275,26 @@ class Chroot(unittest.TestCase):
         if after != before + 1:
             self.fail_with("the chrooted cleanup did not consult the milter: "
                            "connections %d -> %d" % (before, after))
+
+    def test_mta_confirmed_name(self):
+        """milter.mta_names, on by default, through the chrooted smtpd of a
+        listener with smtpd_peername_lookup = yes (Postfix's default): it
+        names and confirms the .70 client from the chroot's hosts file and
+        sends {client_resolve} OK; the milter takes that name, which the
+        test DNS does not know (no PTR for .70: iprev=permerror on its own
+        lookups)."""
+        tok = uuid.uuid4().hex
+        s = Session(self.names_port, MTA_NAMED, MTA_NAME)
+        r = s.send("alice@good.test", ["user@example.test"], message(tok))
+        s.close()
+        self.assertEqual(r.get("data", (0,))[0], 250, r)
+        values = self.delivered(tok).headers(HEADER)
+        if len(values) != 1:
+            self.fail_with("want one %s header, got %r" % (HEADER, values))
+        _, _, f = parse_score(values[0])
+        self.assertEqual(f.get("iprev"), "pass", f)
+        self.assertEqual(f.get("ptr"), MTA_NAME, f)
+        self.assertIn("helo_confirms", hits_of(f), f)
 
     # -- how a postmaster tells the filter is not consulted
     def test_wrong_socket_is_visible(self):
