@@ -212,6 +212,19 @@ class Chroot(unittest.TestCase):
             self.fail_with("message %s never reached the sink" % token)
         return m
 
+    def scored_message(self, port, source, helo):
+        """One message from source through the smtpd on port, delivered:
+        its one score header, parsed."""
+        tok = uuid.uuid4().hex
+        s = Session(port, source, helo)
+        r = s.send("alice@good.test", ["user@example.test"], message(tok))
+        s.close()
+        self.assertEqual(r.get("data", (0,))[0], 250, r)
+        values = self.delivered(tok).headers(HEADER)
+        if len(values) != 1:
+            self.fail_with("want one %s header, got %r" % (HEADER, values))
+        return parse_score(values[0])
+
     def maillog(self):
         try:
             with open(self.postfix.log, errors="replace") as f:
@@ -246,15 +259,7 @@ class Chroot(unittest.TestCase):
         self.assertNotIn("data", r)
 
     def test_good_server_scored(self):
-        tok = uuid.uuid4().hex
-        s = Session(self.port, GOOD, "mail.good.test")
-        r = s.send("alice@good.test", ["user@example.test"], message(tok))
-        s.close()
-        self.assertEqual(r.get("data", (0,))[0], 250, r)
-        values = self.delivered(tok).headers(HEADER)
-        if len(values) != 1:
-            self.fail_with("want one %s header, got %r" % (HEADER, values))
-        score, threshold, f = parse_score(values[0])
+        score, threshold, f = self.scored_message(self.port, GOOD, "mail.good.test")
         # a good server earns both rewards (helo_confirms, sender_mx_match)
         self.assertEqual((score, threshold), (-3.0, THRESHOLD), f)
         self.assertEqual(f.get("iprev"), "pass", f)
@@ -283,15 +288,7 @@ class Chroot(unittest.TestCase):
         sends {client_resolve} OK; the milter takes that name, which the
         test DNS does not know (no PTR for .70: iprev=permerror on its own
         lookups)."""
-        tok = uuid.uuid4().hex
-        s = Session(self.names_port, MTA_NAMED, MTA_NAME)
-        r = s.send("alice@good.test", ["user@example.test"], message(tok))
-        s.close()
-        self.assertEqual(r.get("data", (0,))[0], 250, r)
-        values = self.delivered(tok).headers(HEADER)
-        if len(values) != 1:
-            self.fail_with("want one %s header, got %r" % (HEADER, values))
-        _, _, f = parse_score(values[0])
+        _, _, f = self.scored_message(self.names_port, MTA_NAMED, MTA_NAME)
         self.assertEqual(f.get("iprev"), "pass", f)
         self.assertEqual(f.get("ptr"), MTA_NAME, f)
         self.assertIn("helo_confirms", hits_of(f), f)
