@@ -220,21 +220,20 @@ rdns_eval *rdns_eval_new(rdns_engine *e, const rdns_addr *client)
 
 bool rdns_eval_mta_name(rdns_eval *ev, const char *name, size_t len)
 {
-    char buf[RDNS_NAME_MAX + 2];
-
     ev->mta_name[0] = '\0';
     if (name == NULL || len == 0 || !ev->has_client)
         return false;
     if (name[len - 1] == '.')       /* the root's dot, as Sendmail may write it */
         len--;
-    if (len == 0 || len > RDNS_NAME_MAX)
+    if (len == 0 || len > RDNS_NAME_MAX || memchr(name, '\0', len) != NULL)
         return false;
-    memcpy(buf, name, len);
-    buf[len] = '\0';
-    if (memchr(buf, '\0', len) != NULL || !rdns_name_is_fqdn(buf))
+    memcpy(ev->mta_name, name, len);
+    ev->mta_name[len] = '\0';
+    if (!rdns_name_is_fqdn(ev->mta_name)) {
+        ev->mta_name[0] = '\0';
         return false;
-    rdns_name_normalize(buf);
-    memcpy(ev->mta_name, buf, len + 1);
+    }
+    rdns_name_normalize(ev->mta_name);
     return true;
 }
 

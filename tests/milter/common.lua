@@ -43,3 +43,20 @@ function check_negotiation(conn)
   check(mt.test_action(conn, SMFIF_ADDHDRS), "SMFIF_ADDHDRS not negotiated")
   check(mt.test_action(conn, SMFIF_CHGHDRS), "SMFIF_CHGHDRS not negotiated")
 end
+
+-- One accepted session from ip: the connect macros (a flat list of names
+-- and values, maybe empty), HELO, a sender and a recipient, then the
+-- X-RDNS-Score the filter adds must be want.
+function scored_session(macros, ip, helo, want)
+  local conn = open_conn()
+  if #macros > 0 then
+    check(mt.macro(conn, SMFIC_CONNECT, table.unpack(macros)) == nil, "macro")
+  end
+  step(conn, "conninfo", SMFIR_CONTINUE, "unknown", ip)
+  step(conn, "helo", SMFIR_CONTINUE, helo)
+  step(conn, "mailfrom", SMFIR_CONTINUE, "<a@good.milter.test>")
+  step(conn, "rcptto", SMFIR_CONTINUE, "<user@example.milter.test>")
+  check(mt.eom(conn) == nil, "eom")
+  expect_header(conn, "X-RDNS-Score", want)
+  mt.disconnect(conn)
+end
